@@ -70,29 +70,33 @@ PEER = "torch cpu (peer)"
 
 
 def bench_conv() -> None:
+    for case in CONV_CASES:
+        bench_conv_case(*case)
+
+
+def bench_conv_case(name: str, xs: tuple[int, ...], ws: tuple[int, ...], stride: int, padding: int) -> None:
     rng = np.random.default_rng(0)
-    for name, xs, ws, stride, padding in CONV_CASES:
-        x = rng.standard_normal(xs, dtype=np.float32)
-        w = rng.standard_normal(ws, dtype=np.float32)
-        b = rng.standard_normal(ws[0], dtype=np.float32)
-        flops = conv_flops(conv_output_shape(xs, ws[0], ws[2], stride, padding), ws[1], ws[2])
-        xt, wt, bt = (torch.from_numpy(a) for a in (x, w, b))
-        seconds = interleaved_medians({
-            PEER: lambda: torch.nn.functional.conv2d(xt, wt, bt, stride, padding),
-            "cnnlib fast": lambda: conv.conv2d_fast(x, w, b, stride, padding),
-            "cnnlib torch": lambda: conv.conv2d_torch(x, w, b, stride, padding),
-        })
-        # The loop reference runs on one image, scaled to the batch.
-        seconds["cnnlib reference"] = once(lambda: conv.conv2d_reference(x[:1], w, b, stride, padding)) * xs[0]
-        if torch.cuda.is_available():
-            xg, wg, bg = (a.cuda() for a in (xt, wt, bt))
+    x = rng.standard_normal(xs, dtype=np.float32)
+    w = rng.standard_normal(ws, dtype=np.float32)
+    b = rng.standard_normal(ws[0], dtype=np.float32)
+    flops = conv_flops(conv_output_shape(xs, ws[0], ws[2], stride, padding), ws[1], ws[2])
+    xt, wt, bt = (torch.from_numpy(a) for a in (x, w, b))
+    seconds = interleaved_medians({
+        PEER: lambda: torch.nn.functional.conv2d(xt, wt, bt, stride, padding),
+        "cnnlib fast": lambda: conv.conv2d_fast(x, w, b, stride, padding),
+        "cnnlib torch": lambda: conv.conv2d_torch(x, w, b, stride, padding),
+    })
+    # The loop reference runs on one image, scaled to the batch.
+    seconds["cnnlib reference"] = once(lambda: conv.conv2d_reference(x[:1], w, b, stride, padding)) * xs[0]
+    if torch.cuda.is_available():
+        xg, wg, bg = (a.cuda() for a in (xt, wt, bt))
 
-            def on_gpu() -> None:
-                torch.nn.functional.conv2d(xg, wg, bg, stride, padding)
-                torch.cuda.synchronize()
+        def on_gpu() -> None:
+            torch.nn.functional.conv2d(xg, wg, bg, stride, padding)
+            torch.cuda.synchronize()
 
-            seconds["torch cuda"] = interleaved_medians({"gpu": on_gpu})["gpu"]
-        report(name, seconds, flops)
+        seconds["torch cuda"] = interleaved_medians({"gpu": on_gpu})["gpu"]
+    report(name, seconds, flops)
 
 
 def bench_pool() -> None:

@@ -69,7 +69,7 @@ def conv2d_backward_reference(
                     dw[k] += dout[n, k, i, j] * xp[n, channels, rows, cols]
                     dxp[n, channels, rows, cols] += dout[n, k, i, j] * w[k]
     ph, pw = g.padding
-    return dxp[:, :, ph : ph + g.H, pw : pw + g.W], dw, dout.sum(axis=(0, 2, 3))
+    return dxp[:, :, ph : ph + g.H, pw : pw + g.W].copy(), dw, dout.sum(axis=(0, 2, 3))
 
 
 def conv2d_backward_fast(
@@ -109,43 +109,4 @@ def conv2d_backward_fast(
                 rows = slice(a * DH, a * DH + SH * (g.H2 - 1) + 1, SH)
                 columns = slice(c * DW, c * DW + SW * (g.W2 - 1) + 1, SW)
                 dxp[images, :, rows, columns] += dcols[:, a, c].transpose(1, 0, 2, 3)
-    return dxp[:, :, ph : ph + g.H, pw : pw + g.W], dw, dout.sum(axis=(0, 2, 3))
-
-
-def conv2d_backward_fast(
-    dout: np.ndarray,
-    x: np.ndarray,
-    w: np.ndarray,
-    stride: IntPair = 1,
-    padding: IntPair = 0,
-    dilation: IntPair = 1,
-    groups: int = 1,
-    *,
-    floor: bool = False,
-) -> Gradients:
-    """Vectorized gradients: same arguments and results as :func:`conv2d_backward_reference`.
-
-    >>> x, w = np.ones((1, 1, 3, 3)), np.ones((1, 1, 2, 2))
-    >>> conv2d_backward_fast(np.ones((1, 1, 2, 2)), x, w)[1]
-    array([[[[4., 4.],
-             [4., 4.]]]])
-    """
-    g = conv_geometry(x, w, None, stride, padding, dilation, groups, floor)
-    _check_dout(dout, g)
-    dtype = np.result_type(x, w, dout)
-    # The forward pass computed (n, G, K/G, H2*W2) rows; lay dout out the same way.
-    dout_rows = dout.astype(dtype, copy=False).reshape(g.N, g.groups, g.K // g.groups, -1)
-    w_rows = w.astype(dtype, copy=False).reshape(g.groups, g.K // g.groups, -1)
-    (SH, SW), (DH, DW), (ph, pw) = g.stride, g.dilation, g.padding
-    dw = np.zeros(w_rows.shape, dtype=dtype)
-    dxp = np.zeros((g.N, g.C, g.H + 2 * ph, g.W + 2 * pw), dtype=dtype)
-    for images, cols in im2col_chunks(x.astype(dtype, copy=False), g):
-        dw += np.matmul(dout_rows[images], cols.swapaxes(-1, -2)).sum(axis=0)
-        dcols = np.matmul(w_rows.swapaxes(-1, -2), dout_rows[images]).reshape(-1, g.C, g.FH, g.FW, g.H2, g.W2)
-        # col2im: each filter tap (a, c) touched a strided grid of the padded input.
-        for a in range(g.FH):
-            for c in range(g.FW):
-                rows = slice(a * DH, a * DH + SH * (g.H2 - 1) + 1, SH)
-                columns = slice(c * DW, c * DW + SW * (g.W2 - 1) + 1, SW)
-                dxp[images, :, rows, columns] += dcols[:, :, a, c]
     return dxp[:, :, ph : ph + g.H, pw : pw + g.W].copy(), dw.reshape(w.shape), dout.sum(axis=(0, 2, 3))

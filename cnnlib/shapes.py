@@ -57,7 +57,8 @@ def conv_output_size(
     >>> conv_output_size(7, 3, stride=3)
     Traceback (most recent call last):
     ...
-    ValueError: stride 3 does not fit: cannot apply a 3x3 filter on a 7x7 input with stride 3 and padding 0, since (N - F + 2P)/S + 1 = (7 - 3 + 2*0)/3 + 1 = 2.33 is not an integer; choose another stride or padding, or pass floor=True to drop the last positions as PyTorch does
+    ValueError: stride 3 does not fit: cannot apply a 3x3 filter on a 7x7 input with stride 3 and padding 0, ...
+    ... = 2.33 is not an integer; ...
     >>> conv_output_size(7, 3, stride=3, floor=True)
     2
     """

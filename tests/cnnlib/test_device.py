@@ -1,0 +1,55 @@
+"""Device choice, its override, and the torch tier on a GPU where there is one."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from cnnlib import conv, pooling
+from cnnlib.device import ENV_VAR, device
+
+
+def test_default_device_follows_torch(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without the override, is the device CUDA exactly when torch sees CUDA (else MPS or CPU)?"""
+    monkeypatch.delenv(ENV_VAR, raising=False)
+    chosen = device()
+    if torch.cuda.is_available():
+        assert chosen.type == "cuda"
+    else:
+        assert chosen.type in {"cpu", "mps"}
+
+
+def test_override_picks_the_cpu(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Does CNNLIB_DEVICE=cpu force the CPU?"""
+    monkeypatch.setenv(ENV_VAR, "cpu")
+    assert device() == torch.device("cpu")
+
+
+def test_bad_override_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Is an unknown device name refused with the variable and the value in the message?"""
+    monkeypatch.setenv(ENV_VAR, "toaster")
+    with pytest.raises(ValueError, match="CNNLIB_DEVICE must name a torch device such as 'cpu' or 'cuda', got 'toaster'"):
+        device()
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has CUDA")
+def test_asking_for_absent_cuda_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where there is no GPU, does CNNLIB_DEVICE=cuda say so instead of failing later?"""
+    monkeypatch.setenv(ENV_VAR, "cuda")
+    with pytest.raises(ValueError, match="asks for CUDA, but torch sees no CUDA device"):
+        device()
+
+
+@pytest.mark.gpu
+def test_torch_tier_on_cuda_matches_the_cpu(monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a GPU, do conv2d_torch and max_pool2d_torch give the CPU's float64 results?"""
+    rng = np.random.default_rng(0)
+    x, w, b = rng.standard_normal((4, 6, 17, 19)), rng.standard_normal((8, 3, 3, 5)), rng.standard_normal(8)
+    kwargs = {"stride": (2, 1), "padding": (1, 2), "groups": 2}
+    monkeypatch.setenv(ENV_VAR, "cuda")
+    on_gpu = conv.conv2d_torch(x, w, b, **kwargs, floor=True)
+    pooled_gpu = pooling.max_pool2d_torch(x, 3, 2, 1, floor=True)
+    monkeypatch.setenv(ENV_VAR, "cpu")
+    np.testing.assert_allclose(on_gpu, conv.conv2d_torch(x, w, b, **kwargs, floor=True), rtol=1e-10, atol=1e-10)
+    np.testing.assert_array_equal(pooled_gpu, pooling.max_pool2d_torch(x, 3, 2, 1, floor=True))
