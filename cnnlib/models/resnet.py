@@ -1,0 +1,109 @@
+"""ResNet (He et al. 2015): residual blocks, basic (18, 34) and bottleneck (50, 101, 152).
+
+A block learns a residual F(x) and outputs ReLU(F(x) + x); when the block
+halves the size or changes the depth, a 1x1 conv with batch norm (the
+"projection shortcut") reshapes x first. The layout (stride 2 on the 3x3 conv
+of a bottleneck) matches torchvision's, so parameter counts match the
+published ones.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+# depth: (block type, blocks per stage), from the paper's Table 1.
+DEPTHS: dict[int, tuple[str, tuple[int, int, int, int]]] = {
+    18: ("basic", (2, 2, 2, 2)),
+    34: ("basic", (3, 4, 6, 3)),
+    50: ("bottleneck", (3, 4, 6, 3)),
+    101: ("bottleneck", (3, 4, 23, 3)),
+    152: ("bottleneck", (3, 8, 36, 3)),
+}
+
+
+def conv_bn(in_channels: int, out_channels: int, kernel_size: int, stride: int = 1) -> nn.Sequential:
+    """Conv without bias (batch norm's shift replaces it) followed by batch norm."""
+    return nn.Sequential(
+        nn.Conv2d(in_channels, out_channels, kernel_size, stride=stride, padding=(kernel_size - 1) // 2, bias=False),
+        nn.BatchNorm2d(out_channels),
+    )
+
+
+class BasicBlock(nn.Module):
+    """Two 3x3 convs: ReLU(BN(conv(ReLU(BN(conv(x))))) + shortcut(x)).
+
+    >>> BasicBlock(64, 128, stride=2)(torch.zeros(1, 64, 56, 56)).shape
+    torch.Size([1, 128, 28, 28])
+    """
+
+    expansion = 1
+
+    def __init__(self, in_channels: int, channels: int, stride: int = 1) -> None:
+        super().__init__()
+        self.residual = nn.Sequential(
+            conv_bn(in_channels, channels, 3, stride), nn.ReLU(inplace=True), conv_bn(channels, channels, 3),
+        )
+        out = channels * self.expansion
+        self.shortcut = conv_bn(in_channels, out, 1, stride) if stride != 1 or in_channels != out else nn.Identity()
+        self.relu = nn.ReLU(inplace=True)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.relu(self.residual(x) + self.shortcut(x))
+
+
+class Bottleneck(BasicBlock):
+    """1x1 reduce, 3x3, 1x1 expand (x4): the block of ResNet-50/101/152.
+
+    >>> Bottleneck(64, 64)(torch.zeros(1, 64, 56, 56)).shape
+    torch.Size([1, 256, 56, 56])
+    """
+
+    expansion = 4
+
+    def __init__(self, in_channels: int, channels: int, stride: int = 1) -> None:
+        super().__init__(in_channels, channels, stride)
+        self.residual = nn.Sequential(
+            conv_bn(in_channels, channels, 1), nn.ReLU(inplace=True),
+            conv_bn(channels, channels, 3, stride), nn.ReLU(inplace=True),
+            conv_bn(channels, channels * self.expansion, 1),
+        )
+
+
+class ResNet(nn.Module):
+    """A ResNet; use :func:`resnet` to make one of the paper's depths."""
+
+    def __init__(self, block: type[BasicBlock], blocks: tuple[int, ...], num_classes: int = 1000) -> None:
+        super().__init__()
+        self.stem = nn.Sequential(conv_bn(3, 64, 7, stride=2), nn.ReLU(inplace=True), nn.MaxPool2d(3, 2, padding=1))
+        stages: list[nn.Module] = []
+        channels = 64
+        for i, count in enumerate(blocks):
+            width = 64 * 2**i
+            # The first block of every stage but the first halves the size.
+            layers = [block(channels, width, stride=1 if i == 0 else 2)]
+            channels = width * block.expansion
+            layers += [block(channels, width) for _ in range(count - 1)]
+            stages.append(nn.Sequential(*layers))
+        self.stages = nn.Sequential(*stages)
+        self.head = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(channels, num_classes))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.head(self.stages(self.stem(x)))
+
+
+def resnet(depth: int, num_classes: int = 1000) -> ResNet:
+    """ResNet-``depth`` for depth 18, 34, 50, 101 or 152.
+
+    Shape:
+        Input (N, 3, H, W), 224x224 in the paper; output (N, num_classes).
+
+    >>> with torch.device("meta"):
+    ...     model = resnet(18)
+    >>> sum(p.numel() for p in model.parameters())
+    11689512
+    """
+    if depth not in DEPTHS:
+        raise ValueError(f"depth must be one of {sorted(DEPTHS)}, got {depth!r}")
+    kind, blocks = DEPTHS[depth]
+    return ResNet(BasicBlock if kind == "basic" else Bottleneck, blocks, num_classes)
