@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from cnnlib._checks import IntPair, array, pair
-from cnnlib.shapes import check_groups, conv_output_size
+from cnnlib.shapes import check_groups, spatial_output_size
 
 
 @dataclass(frozen=True)
@@ -69,8 +69,7 @@ def conv_geometry(
             raise ValueError(f"b must have shape (K,) = ({K},), one bias per filter, got {b.shape}")
     stride, padding = pair(stride, "stride"), pair(padding, "padding", minimum=0)
     dilation = pair(dilation, "dilation")
-    H2 = conv_output_size(H, FH, stride[0], padding[0], dilation[0], floor=floor)
-    W2 = conv_output_size(W, FW, stride[1], padding[1], dilation[1], floor=floor)
+    H2, W2 = spatial_output_size((H, W), (FH, FW), stride, padding, dilation, floor=floor)
     return ConvGeometry(N, C, H, W, K, FH, FW, stride, padding, dilation, groups, H2, W2)
 
 

@@ -52,8 +52,9 @@ def pool_geometry(
     FH, FW = pair(kernel_size, "kernel_size")
     SH, SW = (FH, FW) if stride is None else pair(stride, "stride")
     PH, PW = pair(padding, "padding", minimum=0)
-    H2 = pool_output_size(H, FH, SH, PH, floor=floor)
-    W2 = pool_output_size(W, FW, SW, PW, floor=floor)
+    square = (H, FH, SH, PH) == (W, FW, SW, PW)
+    H2 = pool_output_size(H, FH, SH, PH, floor=floor, axis=None if square else "height")
+    W2 = pool_output_size(W, FW, SW, PW, floor=floor, axis=None if square else "width")
     return PoolGeometry(N, C, H, W, FH, FW, (SH, SW), (PH, PW), H2, W2)
 
 

@@ -36,6 +36,7 @@ def conv_output_size(
     dilation: int = 1,
     *,
     floor: bool = False,
+    axis: str | None = None,
 ) -> int:
     """Output length along one axis: ``(N - F + 2P) / S + 1``.
 
@@ -47,6 +48,8 @@ def conv_output_size(
         dilation: spacing between filter taps (1 is a plain filter).
         floor: when the filter does not fit a whole number of times, drop the
             last rows or columns as PyTorch does instead of raising.
+        axis: "height" or "width" to name the axis in errors about a
+            non-square layer; None describes a square one, as the lecture does.
 
     Raises:
         ValueError: the filter is larger than the padded input, or (unless
@@ -77,14 +80,40 @@ def conv_output_size(
     steps, leftover = divmod(n + 2 * p - extent, s)
     if leftover and not floor:
         size = f"{f}x{f}" if d == 1 else f"{f}x{f} (dilation {d}, spanning {extent})"
+        layer = f"a {size} filter on a {n}x{n} input"
+        if axis is not None:
+            size = f"{f}" if d == 1 else f"{f} (dilation {d}, spanning {extent})"
+            layer = f"a filter of {axis} {size} on an input of {axis} {n}"
         raise ValueError(
-            f"stride {s} does not fit: cannot apply a {size} filter on a {n}x{n} input "
+            f"stride {s} does not fit: cannot apply {layer} "
             f"with stride {s} and padding {p}, since (N - F + 2P)/S + 1 = "
             f"({n} - {extent} + 2*{p})/{s} + 1 = {(n + 2 * p - extent) / s + 1:.2f} "
             "is not an integer; choose another stride or padding, or pass floor=True "
             "to drop the last positions as PyTorch does"
         )
     return steps + 1
+
+
+def spatial_output_size(
+    input_size: tuple[int, int],
+    kernel_size: tuple[int, int],
+    stride: tuple[int, int],
+    padding: tuple[int, int],
+    dilation: tuple[int, int] = (1, 1),
+    *,
+    floor: bool = False,
+) -> tuple[int, int]:
+    """Output (height, width) from (height, width) pairs; errors name the axis when the layer is not square.
+
+    >>> spatial_output_size((7, 9), (3, 3), (2, 2), (0, 0))
+    (3, 4)
+    """
+    pairs = list(zip(input_size, kernel_size, stride, padding, dilation, strict=True))
+    square = pairs[0] == pairs[1]
+    return tuple(
+        conv_output_size(*args, floor=floor, axis=None if square else name)
+        for name, args in zip(("height", "width"), pairs, strict=True)
+    )
 
 
 def same_padding(kernel_size: int) -> int:
@@ -106,6 +135,7 @@ def pool_output_size(
     padding: int = 0,
     *,
     floor: bool = False,
+    axis: str | None = None,
 ) -> int:
     """Output length of a pooling window along one axis: ``(N - F + 2P) / S + 1``.
 
@@ -121,7 +151,7 @@ def pool_output_size(
     p = integer(padding, "padding", minimum=0)
     if p > f // 2:
         raise ValueError(f"padding must be at most half of kernel_size {f}, got {p}")
-    return conv_output_size(input_size, f, f if stride is None else stride, p, floor=floor)
+    return conv_output_size(input_size, f, f if stride is None else stride, p, floor=floor, axis=axis)
 
 
 def conv_output_shape(
@@ -146,8 +176,7 @@ def conv_output_shape(
     *lead, h, w = input_shape
     (fh, fw), (sh, sw) = pair(kernel_size, "kernel_size"), pair(stride, "stride")
     (ph, pw), (dh, dw) = pair(padding, "padding", minimum=0), pair(dilation, "dilation")
-    out_h = conv_output_size(h, fh, sh, ph, dh, floor=floor)
-    out_w = conv_output_size(w, fw, sw, pw, dw, floor=floor)
+    out_h, out_w = spatial_output_size((h, w), (fh, fw), (sh, sw), (ph, pw), (dh, dw), floor=floor)
     return (*lead[:-1], integer(out_channels, "out_channels", minimum=1), out_h, out_w)
 
 

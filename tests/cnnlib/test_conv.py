@@ -115,6 +115,16 @@ def test_floor_mode_matches_torch_when_the_stride_does_not_fit(tier) -> None:
         tier(x, w, stride=3)
 
 
+def test_stride_error_names_the_axis_of_a_non_square_layer() -> None:
+    """On a 7x8 input with a 3x3 filter at stride (1, 2), does the error say the width does not fit?"""
+    with pytest.raises(ValueError) as raised:
+        conv.conv2d_fast(np.zeros((1, 1, 7, 8)), np.zeros((1, 1, 3, 3)), stride=(1, 2))
+    assert str(raised.value).startswith(
+        "stride 2 does not fit: cannot apply a filter of width 3 on an input of width 8 with stride 2 and padding 0, "
+        "since (N - F + 2P)/S + 1 = (8 - 3 + 2*0)/2 + 1 = 3.50 is not an integer"
+    )
+
+
 GOOD_X, GOOD_W = np.zeros((1, 4, 6, 6)), np.zeros((2, 4, 3, 3))
 
 
