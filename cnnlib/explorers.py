@@ -207,15 +207,19 @@ function draw(){
  if(D>1)text+=' (a '+F+'\u00d7'+F+' filter with dilation '+D+' spans '+ext+')';
  const cell=Math.min(26,Math.floor(300/M)),W=M*cell,gap=30;
  let s='<svg xmlns="http://www.w3.org/2000/svg" role="img" width="'+(W+gap+Math.max(count,1)*cell+2)+'" height="'+(W+2)+'">';
- s+='<title>'+M+' by '+M+' padded input grid with the filter window at output position ('+i+', '+j+'), and the '+count+' by '+count+' output</title>';
+ s+='<title>'+M+' by '+M+' padded input grid with the filter window at output position ('+i+', '+j+
+  '), and the '+count+' by '+count+' output</title>';
  for(let r=0;r<M;r++)for(let q2=0;q2<M;q2++){const pad=r<P||q2<P||r>=N+P||q2>=N+P;
   let fill=pad?'#d9d9d9':'#ffffff';if(c<0&&(r>=(count-1)*S+ext||q2>=(count-1)*S+ext))fill=pad?'#f2b8b5':'#fbe3e1';
   s+='<rect x="'+(1+q2*cell)+'" y="'+(1+r*cell)+'" width="'+cell+'" height="'+cell+'" fill="'+fill+'" stroke="#555"/>';}
  if(count){for(let a=0;a<F;a++)for(let b=0;b<F;b++)
-  s+='<rect x="'+(1+(j*S+b*D)*cell)+'" y="'+(1+(i*S+a*D)*cell)+'" width="'+cell+'" height="'+cell+'" fill="#1f77b4" fill-opacity="0.55"/>';
-  s+='<rect x="'+(1+j*S*cell)+'" y="'+(1+i*S*cell)+'" width="'+ext*cell+'" height="'+ext*cell+'" fill="none" stroke="#0b3d91" stroke-width="3"/>';}
+  s+='<rect x="'+(1+(j*S+b*D)*cell)+'" y="'+(1+(i*S+a*D)*cell)+'" width="'+cell+'" height="'+cell+
+  '" fill="#1f77b4" fill-opacity="0.55"/>';
+  s+='<rect x="'+(1+j*S*cell)+'" y="'+(1+i*S*cell)+'" width="'+ext*cell+'" height="'+ext*cell+
+  '" fill="none" stroke="#0b3d91" stroke-width="3"/>';}
  for(let r=0;r<count;r++)for(let q2=0;q2<count;q2++)
-  s+='<rect x="'+(W+gap+q2*cell)+'" y="'+(1+r*cell)+'" width="'+cell+'" height="'+cell+'" fill="'+(r===i&&q2===j?'#1f77b4':'#ffffff')+'" stroke="#555"/>';
+  s+='<rect x="'+(W+gap+q2*cell)+'" y="'+(1+r*cell)+'" width="'+cell+'" height="'+cell+
+  '" fill="'+(r===i&&q2===j?'#1f77b4':'#ffffff')+'" stroke="#555"/>';
  $('.cnn-figure').innerHTML=s+'</svg>';$('.cnn-formula').textContent=text;}
 root.addEventListener('input',draw);
 let timer=null;$('button').addEventListener('click',e=>{const st=$('[name=step]');
