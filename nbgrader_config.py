@@ -2,10 +2,17 @@
 
 ``solutions/`` is nbgrader's source (instructor) tree and ``exercises/`` the
 generated student release. Submissions, autograded copies, feedback and the
-gradebook live in git-ignored folders beside them.
+gradebook live in git-ignored folders beside them. The Makefile's instructor
+targets (``make release``, ``make autograde`` ...) run nbgrader with this file.
 """
 
+import os
 from pathlib import Path
+
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+from nbgrader.preprocessors import GetGrades
+
+from cnnlib.grading.feedback import HideHiddenTests
 
 c = get_config()  # noqa: F821 - provided by traitlets when nbgrader loads this file
 
@@ -15,3 +22,14 @@ c.CourseDirectory.root = str(here)
 c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "exercises"
 c.CourseDirectory.course_id = "deep-convnets"
+
+# A writable exchange for release/fetch/submit/collect on one machine; a
+# JupyterHub sets NBGRADER_EXCHANGE to its shared folder (e.g. /srv/nbgrader/exchange).
+c.Exchange.root = os.environ.get("NBGRADER_EXCHANGE", str(here / ".exchange"))
+
+# Assignment 4 trains a network in one cell (up to a minute); the default is 30 s.
+c.Execute.timeout = 300
+
+# Feedback shows which hidden test failed and why, never its code; known
+# mistakes get a sentence and a link to the book (cnnlib/grading/feedback.py).
+c.GenerateFeedback.preprocessors = [GetGrades, CSSHTMLHeaderPreprocessor, HideHiddenTests]

@@ -1,0 +1,99 @@
+"""Feedback that hides hidden tests and links the book for known mistakes.
+
+nbgrader's feedback HTML shows every test cell's source and full traceback, so
+by default a student reads the hidden tests, and with them the answers.
+:class:`HideHiddenTests` runs in ``nbgrader generate_feedback`` (see
+``nbgrader_config.py``) and, in each cell with a hidden-test region:
+
+* replaces the region's code with one placeholder comment;
+* shortens each error to ``ename: evalue``, the message the grading checks
+  wrote (the case's shapes, the relative error, a known mistake), because a
+  traceback quotes the lines around the failing one.
+
+In every cell, a known mistake's sentence (see :mod:`cnnlib.grading.mistakes`)
+also appears as a highlighted paragraph with a link to its book section.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from nbconvert.preprocessors import Preprocessor
+from nbformat import NotebookNode
+from nbformat.v4 import new_output
+from traitlets import Unicode, default
+
+from cnnlib.grading.mistakes import PREFIX
+
+DIAGNOSIS = re.compile(re.escape(PREFIX) + r" (?P<sentence>.+?) See (?P<url>https?://\S+)")
+
+
+def diagnosis_output(evalue: str) -> NotebookNode | None:
+    """An HTML output naming the known mistake in ``evalue`` with a link to the book, or None.
+
+    >>> out = diagnosis_output("relative error 1e-01.\\nLikely mistake: bias missing. See https://b/book/04.html")
+    >>> out.data["text/html"]
+    '<p class="cnnlib-diagnosis"><strong>Likely mistake:</strong> bias missing. <a href="https://b/book/04.html">Read the book section.</a></p>'
+    """
+    found = DIAGNOSIS.search(evalue)
+    if found is None:
+        return None
+    sentence, url = html.escape(found["sentence"]), html.escape(found["url"], quote=True)
+    page = (
+        f'<p class="cnnlib-diagnosis"><strong>{html.escape(PREFIX)}</strong> {sentence} '
+        f'<a href="{url}">Read the book section.</a></p>'
+    )
+    return new_output("display_data", data={"text/html": page, "text/plain": found[0]})
+
+
+class HideHiddenTests(Preprocessor):
+    """Remove hidden tests' code and tracebacks from feedback; link known mistakes to the book."""
+
+    begin_delimiter = Unicode("BEGIN HIDDEN TESTS", help="Marks the start of a hidden-test region").tag(config=True)
+    end_delimiter = Unicode("END HIDDEN TESTS", help="Marks the end of a hidden-test region").tag(config=True)
+    placeholder = Unicode(
+        "# Hidden tests ran here. Their code is not shown; the message below says what they found.",
+        help="Replaces each hidden-test region in the feedback",
+    ).tag(config=True)
+
+    @default("enabled")
+    def _enabled_default(self) -> bool:
+        # nbconvert skips preprocessors that are not enabled; listing this one in the config means "use it".
+        return True
+
+    def hide(self, source: str) -> str:
+        """``source`` with each hidden-test region replaced by the placeholder, indented like its delimiter.
+
+        >>> HideHiddenTests().hide("a = 1\\n### BEGIN HIDDEN TESTS\\nassert a == 1\\n### END HIDDEN TESTS")
+        'a = 1\\n# Hidden tests ran here. Their code is not shown; the message below says what they found.'
+        """
+        lines, hidden = [], False
+        for line in source.split("\n"):
+            if self.begin_delimiter in line:
+                hidden = True
+                lines.append(line[: len(line) - len(line.lstrip())] + self.placeholder)
+            elif self.end_delimiter in line:
+                hidden = False
+            elif not hidden:
+                lines.append(line)
+        return "\n".join(lines)
+
+    def preprocess_cell(self, cell: NotebookNode, resources: dict, index: int) -> tuple[NotebookNode, dict]:
+        if cell.cell_type != "code":
+            return cell, resources
+        has_hidden = self.begin_delimiter in cell.source
+        if has_hidden:
+            cell.source = self.hide(cell.source)
+        outputs = []
+        for output in cell.outputs:
+            outputs.append(output)
+            if output.output_type != "error":
+                continue
+            if has_hidden:
+                output.traceback = [f"{output.ename}: {output.evalue}"]
+            diagnosis = diagnosis_output(output.evalue)
+            if diagnosis is not None:
+                outputs.append(diagnosis)
+        cell.outputs = outputs
+        return cell, resources

@@ -1,0 +1,180 @@
+"""The assignments, their realistic wrong answers and a throw-away nbgrader course to grade them in.
+
+:func:`build_course` runs nbgrader's real pipeline in a temporary folder:
+``generate_assignment`` (the release), submissions under ``submitted/``,
+``autograde``, ``generate_feedback`` and ``export``. The tests in this folder
+share one such run through the session fixture in ``conftest.py``.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+REPO = Path(__file__).resolve().parents[2]
+SOLUTIONS = REPO / "solutions"
+EXERCISES = REPO / "exercises"
+ASSIGNMENTS = sorted(p.name for p in SOLUTIONS.iterdir() if p.is_dir() and list(p.glob("*.ipynb")))
+# Each solution notebook executes within this many seconds (the issue's targets).
+EXECUTION_LIMIT_S = {"a4_train_a_convnet": 60.0}
+DEFAULT_EXECUTION_LIMIT_S = 20.0
+# The feedback's book links are built from this during the test run.
+BOOK_URL = "https://book.example.org/deep-convnets/"
+
+
+@dataclass(frozen=True)
+class WrongAnswer:
+    """A realistic mistake, made by editing a solution: the cells it should fail and the diagnosis it should get."""
+
+    assignment: str
+    student: str
+    edits: tuple[tuple[str, str, str], ...]  # (solution cell's grade_id, old text, new text)
+    mistake: str  # key of cnnlib.grading.mistakes.MISTAKES the feedback must name
+    caught_by: str  # test cell whose visible tests pass and whose hidden tests fail
+    failed: frozenset[str]  # every test cell that should lose its points
+
+
+WRONG_ANSWERS = (
+    WrongAnswer(
+        "a1_convolution",
+        "kernel-flipped",
+        (("conv_forward", "np.sum(patch * w[k])", "np.sum(patch * w[k, :, ::-1, ::-1])"),),
+        "kernel_flipped",
+        "test_conv_forward",
+        frozenset({"test_conv_forward", "test_worked_numbers"}),
+    ),
+    WrongAnswer(
+        "a1_convolution",
+        "padding-off-by-one",
+        # 2P zeros on each side: right at P = 0, one row and column too many at P = 1.
+        (
+            ("zero_pad", "H + 2 * padding, W + 2 * padding", "H + 4 * padding, W + 4 * padding"),
+            ("zero_pad", "out[:, :, padding : padding + H, padding : padding + W]",
+             "out[:, :, 2 * padding : 2 * padding + H, 2 * padding : 2 * padding + W]"),
+        ),
+        "padding_off",
+        "test_conv_forward",
+        frozenset({"test_zero_pad", "test_conv_forward", "test_worked_numbers"}),
+    ),
+    WrongAnswer(
+        "a1_convolution",
+        "stride-ignored",
+        (("conv_forward", "top, left = i * stride, j * stride", "top, left = i, j"),),
+        "stride_ignored",
+        "test_conv_forward",
+        frozenset({"test_conv_forward", "test_worked_numbers"}),
+    ),
+)
+
+
+def nbgrader(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    """Run an nbgrader command with this interpreter's environment (nbgrader calls ``alembic`` from PATH)."""
+    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+               CNNLIB_BOOK_URL=BOOK_URL, PYTHONHASHSEED="0")
+    return subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=cwd, env=env, capture_output=True,
+                          text=True, stdin=subprocess.DEVNULL, check=False)
+
+
+def notebook_of(folder: Path) -> Path:
+    """The single notebook of an assignment folder."""
+    (path,) = folder.glob("*.ipynb")
+    return path
+
+
+def answer(release: nbformat.NotebookNode, solution: nbformat.NotebookNode,
+           edits: tuple[tuple[str, str, str], ...] = ()) -> nbformat.NotebookNode:
+    """A student's submission: the release with its answer cells filled from the solution, then ``edits`` applied."""
+    answers = {c.metadata["nbgrader"]["grade_id"]: c.source for c in solution.cells
+               if c.metadata.get("nbgrader", {}).get("solution")}
+    for grade_id, old, new in edits:
+        if answers[grade_id].count(old) != 1:
+            raise ValueError(f"edit {old!r} must occur exactly once in solution cell {grade_id!r}")
+        answers[grade_id] = answers[grade_id].replace(old, new)
+    submission = nbformat.from_dict(release)
+    for cell in submission.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if cell.metadata.get("nbgrader", {}).get("solution"):
+            cell.source = answers[grade_id]
+    return submission
+
+
+@dataclass
+class Course:
+    """Results of one run of nbgrader's pipeline over every assignment."""
+
+    root: Path
+    seconds: dict[str, float] = field(default_factory=dict)  # autograde wall time per assignment
+    submissions: dict[str, list[str]] = field(default_factory=dict)  # students per assignment
+    logs: dict[str, str] = field(default_factory=dict)
+
+    def grades(self) -> dict[tuple[str, str], tuple[float, float]]:
+        """(assignment, student) -> (score, max_score) from ``nbgrader export``'s CSV."""
+        with open(self.root / "grades.csv", newline="") as f:
+            return {(r["assignment"], r["student_id"]): (float(r["score"]), float(r["max_score"]))
+                    for r in csv.DictReader(f)}
+
+    def cell_scores(self, assignment: str, student: str) -> dict[str, tuple[float, float]]:
+        """Test cell grade_id -> (score, max_score) from the gradebook."""
+        from nbgrader.api import Gradebook
+
+        with Gradebook(f"sqlite:///{self.root / 'gradebook.db'}") as gb:
+            notebook = notebook_of(SOLUTIONS / assignment).stem
+            nb = gb.find_submission_notebook(notebook, assignment, student)
+            return {g.name: (g.score, g.max_score) for g in nb.grades}
+
+    def feedback_html(self, assignment: str, student: str) -> str:
+        (page,) = (self.root / "feedback" / student / assignment).glob("*.html")
+        return page.read_text()
+
+    def autograded(self, assignment: str, student: str) -> nbformat.NotebookNode:
+        return nbformat.read(notebook_of(self.root / "autograded" / student / assignment), as_version=4)
+
+
+def failed_cells(nb: nbformat.NotebookNode) -> set[str]:
+    """grade_ids of the test cells of an executed notebook that raised."""
+    return {c.metadata["nbgrader"]["grade_id"] for c in nb.cells
+            if c.metadata.get("nbgrader", {}).get("grade") and c.cell_type == "code"
+            and any(o.output_type == "error" for o in c.get("outputs", []))}
+
+
+def build_course(root: Path) -> Course:
+    """Release every assignment, submit the solution, the blank release and the wrong answers, grade them."""
+    course = Course(root)
+    shutil.copy(REPO / "nbgrader_config.py", root)
+    shutil.copytree(SOLUTIONS, root / "solutions")
+    for step in (("generate_assignment", "*", "--force"),):
+        result = nbgrader(*step, cwd=root)
+        course.logs[step[0]] = result.stdout + result.stderr
+        if result.returncode:
+            raise RuntimeError(f"nbgrader {' '.join(step)} failed:\n{result.stderr[-3000:]}")
+    for assignment in ASSIGNMENTS:
+        release = nbformat.read(notebook_of(root / "exercises" / assignment), as_version=4)
+        solution = nbformat.read(notebook_of(SOLUTIONS / assignment), as_version=4)
+        students = {"solution": answer(release, solution), "blank": release}
+        students.update({w.student: answer(release, solution, w.edits) for w in WRONG_ANSWERS
+                         if w.assignment == assignment})
+        for student, nb in students.items():
+            folder = root / "submitted" / student / assignment
+            folder.mkdir(parents=True)
+            nbformat.write(nb, folder / notebook_of(SOLUTIONS / assignment).name)
+        course.submissions[assignment] = sorted(students)
+        start = time.perf_counter()
+        result = nbgrader("autograde", assignment, cwd=root)
+        course.seconds[assignment] = time.perf_counter() - start
+        course.logs[f"autograde {assignment}"] = result.stdout + result.stderr
+        if result.returncode:
+            raise RuntimeError(f"nbgrader autograde {assignment} failed:\n{result.stderr[-3000:]}")
+    for step in (("generate_feedback", "*"), ("export", "--to", "grades.csv")):
+        result = nbgrader(*step, cwd=root)
+        course.logs[step[0]] = result.stdout + result.stderr
+        if result.returncode:
+            raise RuntimeError(f"nbgrader {' '.join(step)} failed:\n{result.stderr[-3000:]}")
+    return course
