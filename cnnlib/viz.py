@@ -92,7 +92,7 @@ def activation_maps(model: nn.Module, layer: str, image: torch.Tensor, max_maps:
     """
     maps = _activations(model, layer, image[None].to(_device(model)))[0]
     if maps.ndim != 3:
-        raise ValueError(f"layer must output maps (N, D, H, W), {layer!r} gives shape {tuple(maps.shape)[1:]} per image")
+        raise ValueError(f"layer must output maps (N, D, H, W), {layer!r} gives shape {tuple(maps.shape)} per image")
     maps = maps[:max_maps]
     figure, axes = _grid(len(maps))
     for d, (ax, m) in enumerate(zip(axes, maps, strict=False)):
