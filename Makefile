@@ -54,8 +54,9 @@ lint: $(STAMP)  ## ruff over the library, tests and benchmarks
 lab: $(STAMP)  ## Open JupyterLab on the student exercises
 	$(BIN)/jupyter lab exercises
 
-benchmark: $(STAMP)  ## Time cnnlib against torch (OpenBLAS work-around variables unset)
+benchmark: $(STAMP)  ## Time conv/pooling against torch, and LeNet-5 training (OpenBLAS work-around unset)
 	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(BIN)/python benchmarks/conv.py
+	$(BIN)/python benchmarks/train.py
 
 clean:  ## Remove build outputs (keeps .venv)
 	rm -rf _build .pytest_cache
