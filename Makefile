@@ -13,6 +13,7 @@ BOOK_FLAGS ?=
 
 .DEFAULT_GOAL := help
 .PHONY: help setup book book-strict open test test-fast lint lab system-deps benchmark clean
+.PHONY: release release-exchange collect collect-zip autograde feedback grades formgrader
 
 help:  ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -51,8 +52,45 @@ test-fast: $(STAMP)  ## The library's tests only (no book, no browser, no nbgrad
 lint: $(STAMP)  ## ruff over the library, tests and benchmarks
 	$(BIN)/ruff check cnnlib tests benchmarks tools
 
-lab: $(STAMP)  ## Open JupyterLab on the student exercises
-	$(BIN)/jupyter lab exercises
+# nbgrader finds nbgrader_config.py (course id, exchange root) from any folder
+# through JUPYTER_CONFIG_PATH; it calls alembic, hence .venv/bin on PATH.
+NBGRADER_ENV := PATH="$(CURDIR)/$(BIN):$$PATH" JUPYTER_CONFIG_PATH="$(CURDIR)"
+NBGRADER     := $(NBGRADER_ENV) $(BIN)/nbgrader
+ASSIGNMENTS  := $(notdir $(wildcard solutions/a*))
+# Instructor targets act on every assignment unless told: make autograde ASSIGNMENT=a1_convolution
+ASSIGNMENT   ?= *
+EXCHANGE     ?= $(CURDIR)/.exchange
+
+lab: $(STAMP)  ## Open JupyterLab on the student exercises (Assignments list, Validate button)
+	mkdir -p $(EXCHANGE) && chmod 777 $(EXCHANGE)
+	$(NBGRADER_ENV) NBGRADER_EXCHANGE=$(EXCHANGE) $(BIN)/jupyter lab --ServerApp.root_dir=exercises
+
+release: $(STAMP)  ## Instructors: regenerate exercises/ from solutions/ (nbgrader generate_assignment)
+	$(NBGRADER) generate_assignment "$(ASSIGNMENT)" --force
+
+release-exchange: release  ## Instructors: also publish the assignments to the exchange for students to fetch
+	mkdir -p $(EXCHANGE) && chmod 777 $(EXCHANGE)
+	for a in $(if $(filter *,$(ASSIGNMENT)),$(ASSIGNMENTS),$(ASSIGNMENT)); do \
+	  NBGRADER_EXCHANGE=$(EXCHANGE) $(NBGRADER) release_assignment $$a --force || exit 1; done
+
+collect: $(STAMP)  ## Instructors: collect submissions from the exchange into submitted/
+	for a in $(if $(filter *,$(ASSIGNMENT)),$(ASSIGNMENTS),$(ASSIGNMENT)); do \
+	  NBGRADER_EXCHANGE=$(EXCHANGE) $(NBGRADER) collect $$a --update || exit 1; done
+
+collect-zip: $(STAMP)  ## Instructors: unpack an LMS download (downloaded/<assignment>/archive/*.zip) into submitted/
+	$(NBGRADER) zip_collect "$(ASSIGNMENT)" --force
+
+autograde: $(STAMP)  ## Instructors: run every submission with the hidden tests, into autograded/ and the gradebook
+	$(NBGRADER) autograde "$(ASSIGNMENT)"
+
+feedback: $(STAMP)  ## Instructors: write feedback HTML (hidden tests hidden, known mistakes named) into feedback/
+	$(NBGRADER) generate_feedback "$(ASSIGNMENT)"
+
+grades: $(STAMP)  ## Instructors: export every grade to grades.csv
+	$(NBGRADER) export --to grades.csv
+
+formgrader: $(STAMP)  ## Instructors: JupyterLab on the course folder; open Nbgrader > Formgrader
+	$(NBGRADER_ENV) $(BIN)/jupyter lab --ServerApp.root_dir=$(CURDIR)
 
 benchmark: $(STAMP)  ## Time conv/pooling against torch, and LeNet-5 training (OpenBLAS work-around unset)
 	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(BIN)/python benchmarks/conv.py

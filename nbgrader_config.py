@@ -27,6 +27,11 @@ c.CourseDirectory.course_id = "deep-convnets"
 # JupyterHub sets NBGRADER_EXCHANGE to its shared folder (e.g. /srv/nbgrader/exchange).
 c.Exchange.root = os.environ.get("NBGRADER_EXCHANGE", str(here / ".exchange"))
 
+# `make collect-zip`: an LMS download unpacked from downloaded/<assignment>/archive/,
+# files named <student_id>_<anything>_<notebook>.ipynb as Canvas names them
+# (jdoe_1234_5678_a1_convolution.ipynb); adapt the pattern to another LMS.
+c.FileNameCollectorPlugin.named_regexp = r"^(?P<student_id>[^_/]+)_(?:[^/]*_)?(?P<file_id>a\d_[a-z_]+\.ipynb)$"
+
 # Assignment 4 trains a network in one cell (up to a minute); the default is 30 s.
 c.Execute.timeout = 300
 

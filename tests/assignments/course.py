@@ -72,6 +72,16 @@ WRONG_ANSWERS = (
         "test_conv_forward",
         frozenset({"test_conv_forward", "test_worked_numbers"}),
     ),
+    WrongAnswer(
+        "a2_pooling_and_networks",
+        "pool-window-wrong",
+        # The window follows the stride: right for the lecture's 2x2 at stride 2, wrong for AlexNet's 3x3 at 2.
+        (("max_pool_forward", "x[:, :, top : top + pool_size, left : left + pool_size]",
+          "x[:, :, top : top + stride, left : left + stride]"),),
+        "pool_window_wrong",
+        "test_max_pool",
+        frozenset({"test_max_pool"}),
+    ),
 )
 
 
