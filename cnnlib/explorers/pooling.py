@@ -1,0 +1,110 @@
+"""The pooling explorer: max or average pooling of a small grid, one output's window highlighted.
+
+The numbers come from :mod:`cnnlib.pooling`, and so does the message shown when
+a window does not fit.
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+from typing import Any
+
+import numpy as np
+
+from cnnlib.explorers.panel import Explorer, new_uid, panel, position_slider, range_slider, redraw_on_change, select, slider
+from cnnlib.pooling import avg_pool2d_fast, max_pool2d_fast
+
+# Window sizes and strides the static panel stores: the lecture's 2x2 and 3x3 and a little beyond.
+POOL_SIZES = range(1, 5)
+
+_POOLS = {"max": max_pool2d_fast, "average": avg_pool2d_fast}
+
+
+def pool_tables_html(x: np.ndarray, mode: str, f: int, s: int) -> str:
+    """Input and output of one pooling as two HTML tables, computed by cnnlib (or cnnlib's refusal).
+
+    Input cells carry ``data-r``/``data-c``, output cells ``data-k`` (row-major)
+    so that the page's script can highlight a window.
+
+    Args:
+        x: an (H, W) grid of numbers.
+        mode: "max" or "average".
+        f, s: the window size F and stride S.
+
+    >>> x = np.array([[1, 1, 2, 4], [5, 6, 7, 8], [3, 2, 1, 0], [1, 2, 3, 4.0]])
+    >>> "<td data-k=\\"1\\">8</td>" in pool_tables_html(x, "max", 2, 2)
+    True
+    """
+    pool = _POOLS[mode]
+    cells = "".join(
+        "<tr>" + "".join(f'<td data-r="{r}" data-c="{c}">{v:g}</td>' for c, v in enumerate(row)) + "</tr>"
+        for r, row in enumerate(x)
+    )
+    table = f'<table class="cnn-grid"><caption>input {x.shape[0]}x{x.shape[1]}</caption>{cells}</table>'
+    try:
+        out = pool(x[None, None].astype(np.float64), f, s)[0, 0]
+    except ValueError as error:
+        return table + f'<p class="cnn-error">does not fit: {html.escape(str(error))}</p>'
+    w2 = out.shape[1]
+    cells = "".join(
+        "<tr>" + "".join(f'<td data-k="{r * w2 + c}">{v:.3g}</td>' for c, v in enumerate(row)) + "</tr>"
+        for r, row in enumerate(out)
+    )
+    caption = f"{mode} pooling {f}x{f}, stride {s}: output {out.shape[0]}x{w2}"
+    return table + f'<table class="cnn-grid"><caption>{caption}</caption>{cells}</table>'
+
+
+_POOL_JS = r"""
+function draw(){const F=val('F'),S=val('S'),m=val('mode');$('.cnn-tables').innerHTML=data.tables[m+'|'+F+'|'+S];
+ const outs=root.querySelectorAll('td[data-k]'),n=outs.length,st=position(n,'window');
+ const k=+st.value;$('#'+st.id+'-v').textContent=n?k:'none';if(!n)return;
+ const w2=Math.round(Math.sqrt(n)),i=Math.floor(k/w2),j=k%w2;
+ root.querySelectorAll('td[data-r]').forEach(td=>{const r=+td.dataset.r,c=+td.dataset.c;
+  td.classList.toggle('cnn-on',r>=i*S&&r<i*S+F&&c>=j*S&&c<j*S+F);});
+ outs.forEach(td=>td.classList.toggle('cnn-on',+td.dataset.k===k));}
+root.addEventListener('input',draw);root.addEventListener('change',draw);draw();
+"""
+
+
+def pooling_explorer(x: np.ndarray, f: int = 2, s: int = 2) -> Explorer:
+    """Max or average pooling of a small square grid, with the window of one output highlighted.
+
+    Args:
+        x: an (H, H) grid of numbers (e.g. the lecture's 4x4 or an 8x8 digit).
+        f, s: the window size and stride shown first, each in ``POOL_SIZES``.
+
+    >>> 'data-explorer="pooling"' in pooling_explorer(np.eye(4)).html
+    True
+    """
+    x = np.asarray(x, dtype=np.float64)
+    if x.ndim != 2 or x.shape[0] != x.shape[1]:
+        raise ValueError(f"x must be a square (H, H) grid, got shape {x.shape}")
+    tables = {
+        f"{m}|{a}|{b}": pool_tables_html(x, m, a, b)
+        for m, a, b in itertools.product(_POOLS, POOL_SIZES, POOL_SIZES)
+    }
+    uid = new_uid("pooling")
+    controls = (
+        select(uid, "mode", "pooling", {m: m for m in _POOLS})
+        + slider(uid, "F", "window F", POOL_SIZES, f)
+        + slider(uid, "S", "stride S", POOL_SIZES, s)
+        + position_slider(uid, "window", "output cell", shown="0")
+    )
+    outputs = f'<div class="cnn-tables">{tables[f"max|{f}|{s}"]}</div>'
+    return Explorer(panel(uid, "pooling", controls, outputs, {"tables": tables}, _POOL_JS),
+                    lambda: _pooling_widget(x, f, s))
+
+
+def _pooling_widget(x: np.ndarray, f: int, s: int) -> Any:
+    import ipywidgets as widgets
+
+    mode = widgets.Dropdown(options=list(_POOLS), description="pooling")
+    size, stride = range_slider(f, POOL_SIZES, "F"), range_slider(s, POOL_SIZES, "S")
+    view = widgets.HTML()
+
+    def update(_: object = None) -> None:
+        view.value = pool_tables_html(x, mode.value, size.value, stride.value)
+
+    redraw_on_change(update, (mode, size, stride))
+    return widgets.VBox([widgets.HBox([mode, size, stride]), view])

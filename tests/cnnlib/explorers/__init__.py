@@ -1,0 +1,1 @@
+"""Tests for cnnlib.explorers, one file per module of the package."""
