@@ -95,7 +95,8 @@ def check_raises(fn: Callable[..., object], args: Mapping[str, Any], name: str, 
         fn(*args.values())
     except error as raised:
         if match not in str(raised):
-            raise AssertionError(f"{call} raised {error.__name__}({str(raised)!r}); its message should contain {match!r}")
+            message = f"{call} raised {error.__name__}({str(raised)!r}); its message should contain {match!r}"
+            raise AssertionError(message) from None
         print(f"{call} raised {error.__name__}: OK")
         return
     except Exception as raised:

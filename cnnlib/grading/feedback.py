@@ -33,8 +33,8 @@ def diagnosis_output(evalue: str) -> NotebookNode | None:
     """An HTML output naming the known mistake in ``evalue`` with a link to the book, or None.
 
     >>> out = diagnosis_output("relative error 1e-01.\\nLikely mistake: bias missing. See https://b/book/04.html")
-    >>> out.data["text/html"]
-    '<p class="cnnlib-diagnosis"><strong>Likely mistake:</strong> bias missing. <a href="https://b/book/04.html">Read the book section.</a></p>'
+    >>> print(out.data["text/html"])
+    <p class="cnnlib-diagnosis"><strong>Likely mistake:</strong> bias missing. <a href="https://b/book/04.html">...</a></p>
     """
     found = DIAGNOSIS.search(evalue)
     if found is None:
