@@ -33,19 +33,23 @@ CONV_CASES = [
     ("AlexNet CONV1", (8, 3, 227, 227), (96, 3, 11, 11), 4, 0),
 ]
 POOL_SHAPE = (64, 32, 32, 32)
+# Pause between blocks of runs, long enough for spinning BLAS/OpenMP threads to go idle.
+SETTLE_S = 0.3
 
 
 def interleaved_medians(tiers: dict[str, Callable[[], object]], rounds: int = 4, block: int = 6) -> dict[str, float]:
     """Median wall time of each tier over several rounds of back-to-back runs.
 
     Rounds spread machine noise over all tiers alike. Within a round each tier
-    runs ``block`` times in a row and the first run is dropped: it pays for
-    the previous tier's library threads winding down, which timing single
-    calls in turn would charge to whichever tier came next.
+    runs ``block`` times in a row and the first run is dropped (first-call
+    allocations and caches). Between blocks the process sleeps: OpenBLAS and
+    OpenMP worker threads keep spinning for a while after a call, and would
+    otherwise steal the cores from whichever tier runs next.
     """
     times: dict[str, list[float]] = {name: [] for name in tiers}
     for _ in range(rounds):
         for name, fn in tiers.items():
+            time.sleep(SETTLE_S)
             for i in range(block):
                 t0 = time.perf_counter()
                 fn()
