@@ -90,7 +90,7 @@ def conv2d_reference(
     *,
     floor: bool = False,
 ) -> np.ndarray:
-    """2D convolution (cross-correlation) written as loops over output neurons.
+    """2D convolution (cross-correlation) as loops over output neurons.
 
     Args:
         x: input of shape (N, C, H, W).
@@ -120,10 +120,12 @@ def conv2d_reference(
             channels = slice(first, first + channels_per_group)
             for i in range(g.H2):
                 for j in range(g.W2):
-                    # The neuron at (i, j) sees one FH x FW patch over its group's full depth.
+                    # Neuron (i, j) sees one FH x FW patch, over its group's full depth.
                     top, left = i * SH, j * SW
-                    patch = xp[n, channels, top : top + DH * (g.FH - 1) + 1 : DH, left : left + DW * (g.FW - 1) + 1 : DW]
-                    out[n, k, i, j] = np.sum(w[k] * patch) + (b[k] if b is not None else 0)
+                    rows = slice(top, top + DH * (g.FH - 1) + 1, DH)
+                    cols = slice(left, left + DW * (g.FW - 1) + 1, DW)
+                    patch = xp[n, channels, rows, cols]
+                    out[n, k, i, j] = np.sum(w[k] * patch) + (0 if b is None else b[k])
     return out
 
 
