@@ -54,7 +54,7 @@ lint: $(STAMP)  ## ruff over the library, tests and benchmarks
 
 # nbgrader finds nbgrader_config.py (course id, exchange root) from any folder
 # through JUPYTER_CONFIG_PATH; it calls alembic, hence .venv/bin on PATH.
-NBGRADER_ENV := PATH="$(CURDIR)/$(BIN):$$PATH" JUPYTER_CONFIG_PATH="$(CURDIR)"
+NBGRADER_ENV := PATH="$(abspath $(BIN)):$$PATH" JUPYTER_CONFIG_PATH="$(CURDIR)"
 NBGRADER     := $(NBGRADER_ENV) $(BIN)/nbgrader
 ASSIGNMENTS  := $(notdir $(wildcard solutions/a*))
 # Instructor targets act on every assignment unless told: make autograde ASSIGNMENT=a1_convolution
@@ -92,9 +92,10 @@ grades: $(STAMP)  ## Instructors: export every grade to grades.csv
 formgrader: $(STAMP)  ## Instructors: JupyterLab on the course folder; open Nbgrader > Formgrader
 	$(NBGRADER_ENV) $(BIN)/jupyter lab --ServerApp.root_dir=$(CURDIR)
 
-benchmark: $(STAMP)  ## Time conv/pooling against torch, and LeNet-5 training (OpenBLAS work-around unset)
+benchmark: $(STAMP)  ## Time conv/pooling against torch, LeNet-5 training, the assignments' execution and autograding
 	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(BIN)/python benchmarks/conv.py
 	$(BIN)/python benchmarks/train.py
+	$(BIN)/python benchmarks/assignments.py
 
 clean:  ## Remove build outputs (keeps .venv)
 	rm -rf _build .pytest_cache

@@ -104,13 +104,3 @@ def test_feedback_never_shows_hidden_tests(course: Course, assignment: str) -> N
         shown = [line for line in hidden if line in text]
         assert not shown, f"{student}'s feedback shows hidden test lines: {shown[:3]}"
 
-
-# The issue's target is 2 s per submission in a batch; on a 2-core machine shared with
-# other work a batch of 20 measured 2.3 s, so this guards against regressions only.
-A1_SECONDS_PER_SUBMISSION = 4.0
-
-
-def test_autograding_a1_stays_fast(course: Course) -> None:
-    """Does autograding a1 take at most a few seconds per submission (nbgrader's start-up included)?"""
-    per_submission = course.seconds["a1_convolution"] / len(course.submissions["a1_convolution"])
-    assert per_submission <= A1_SECONDS_PER_SUBMISSION, f"{per_submission:.2f} s per submission"

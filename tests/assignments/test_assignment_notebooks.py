@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import nbformat
@@ -12,8 +11,6 @@ import pytest
 
 from tests.assignments.course import (
     ASSIGNMENTS,
-    DEFAULT_EXECUTION_LIMIT_S,
-    EXECUTION_LIMIT_S,
     EXERCISES,
     REPO,
     SOLUTIONS,
@@ -82,17 +79,13 @@ def test_released_notebooks_fail_when_unanswered() -> None:
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
-def test_solution_executes_with_nbval_in_time(assignment: str) -> None:
-    """Does nbval (--nbval-lax) execute the solution notebook within the issue's time target?"""
+def test_solution_executes_with_nbval(assignment: str) -> None:
+    """Does nbval (--nbval-lax) execute the solution notebook without an error? (Its speed: benchmarks/assignments.py.)"""
     path = notebook_of(SOLUTIONS / assignment)
-    start = time.perf_counter()
     # A dedicated pytest run: nbval's flags stay out of the main suite's configuration.
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "--nbval-lax", "-q", "-p", "no:cacheprovider", "-o", "addopts=",
          "--rootdir", str(path.parent), str(path)],
         cwd=REPO, capture_output=True, text=True, stdin=subprocess.DEVNULL, check=False,
     )
-    seconds = time.perf_counter() - start
     assert result.returncode == 0, result.stdout[-3000:]
-    limit = EXECUTION_LIMIT_S.get(assignment, DEFAULT_EXECUTION_LIMIT_S)
-    assert seconds <= limit, f"{assignment} took {seconds:.1f} s to execute; the target is {limit:.0f} s"
