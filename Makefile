@@ -77,8 +77,11 @@ collect: $(STAMP)  ## Instructors: collect submissions from the exchange into su
 	for a in $(if $(filter *,$(ASSIGNMENT)),$(ASSIGNMENTS),$(ASSIGNMENT)); do \
 	  NBGRADER_EXCHANGE=$(EXCHANGE) $(NBGRADER) collect $$a --update || exit 1; done
 
+# zip_collect takes one assignment, not a pattern: by default each one with a download.
+ZIPPED := $(if $(filter *,$(ASSIGNMENT)),$(patsubst downloaded/%/archive,%,$(wildcard downloaded/*/archive)),$(ASSIGNMENT))
 collect-zip: $(STAMP)  ## Instructors: unpack an LMS download (downloaded/<assignment>/archive/*.zip) into submitted/
-	$(NBGRADER) zip_collect "$(ASSIGNMENT)" --force
+	@test -n "$(ZIPPED)" || { echo "Nothing to collect: put the LMS's zip files in downloaded/<assignment>/archive/"; exit 1; }
+	for a in $(ZIPPED); do $(NBGRADER) zip_collect $$a --force || exit 1; done
 
 autograde: $(STAMP)  ## Instructors: run every submission with the hidden tests, into autograded/ and the gradebook
 	$(NBGRADER) autograde "$(ASSIGNMENT)"

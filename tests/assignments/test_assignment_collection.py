@@ -1,0 +1,92 @@
+"""Do the Makefile's collection targets bring every submission into submitted/, and does autograding survive a broken one?
+
+Each test runs the real targets (``make collect``, ``make collect-zip``, ``make autograde``) on a
+small course of its own in a temporary folder, holding assignment 1 only.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from tests.assignments.course import Course, answer, checked, make, nbgrader, new_course, notebook_of, submit
+
+A1 = "a1_convolution"
+
+
+@pytest.fixture
+def a1_course(tmp_path: Path) -> Path:
+    root = tmp_path / "course"
+    root.mkdir()
+    new_course(root, [A1])
+    return root
+
+
+def answered(root: Path, edits: tuple[tuple[str, str, str], ...] = ()) -> nbformat.NotebookNode:
+    """a1's release in ``root`` answered with the solution, then ``edits`` applied (see :func:`answer`)."""
+    release = nbformat.read(notebook_of(root / "exercises" / A1), as_version=4)
+    return answer(release, nbformat.read(notebook_of(root / "solutions" / A1), as_version=4), edits)
+
+
+def test_exchange_submission_is_collected(a1_course: Path, tmp_path: Path) -> None:
+    """Does a notebook released to the exchange, fetched and submitted by a student, reach submitted/<student>/<assignment>/?"""
+    exchange = tmp_path / "exchange"
+    checked(make("release-exchange", a1_course, EXCHANGE=exchange), "make release-exchange")
+    home = tmp_path / "alice"
+    home.mkdir()
+    # The student's side as `make lab` sets it up: the course's configuration and exchange, her own data folder.
+    student = {"JUPYTER_CONFIG_PATH": str(a1_course), "NBGRADER_EXCHANGE": str(exchange),
+               "JUPYTER_DATA_DIR": str(home / ".data")}
+    checked(nbgrader("fetch_assignment", A1, cwd=home, **student), "nbgrader fetch_assignment")
+    fetched = notebook_of(home / A1)
+    nbformat.write(answered(a1_course), fetched)
+    # On a JupyterHub the student is her login name; this machine's user is someone else, so --student names her.
+    checked(nbgrader("submit", A1, "--student=alice", cwd=home, **student), "nbgrader submit")
+    checked(make("collect", a1_course, EXCHANGE=exchange), "make collect")
+    collected = a1_course / "submitted" / "alice" / A1 / fetched.name
+    assert nbformat.read(collected, as_version=4) == nbformat.read(fetched, as_version=4)
+
+
+def test_lms_download_is_collected_and_a_stray_file_reported(a1_course: Path) -> None:
+    """Does `make collect-zip` file each Canvas-named notebook under its student, and name the one it cannot place?"""
+    archive = a1_course / "downloaded" / A1 / "archive"
+    archive.mkdir(parents=True)
+    placed = {"jdoe": "jdoe_1234_5678_a1_convolution.ipynb", "asmith": "asmith_LATE_2345_6789_a1_convolution.ipynb"}
+    stray = "bwong_3456_7890_Untitled.ipynb"  # the wrong notebook uploaded: no assignment notebook's name
+    with zipfile.ZipFile(archive / "submissions.zip", "w") as download:
+        for name in [*placed.values(), stray]:
+            download.writestr(name, nbformat.writes(answered(a1_course)))
+    result = checked(make("collect-zip", a1_course), "make collect-zip")
+    assert sorted(p.name for p in (a1_course / "submitted").iterdir()) == sorted(placed)
+    for student in placed:
+        assert (a1_course / "submitted" / student / A1 / f"{A1}.ipynb").is_file()
+    output = result.stdout + result.stderr
+    assert re.search(r"Skipped submission with no match information provided: \S*/" + re.escape(stray), output), output[-3000:]
+    assert "2 files collected, 1 files skipped" in output
+
+
+def test_autograde_grades_past_a_dying_and_a_looping_kernel(a1_course: Path) -> None:
+    """Does `make autograde` grade every other submission, record the broken ones and fail with their names?"""
+    with open(a1_course / "nbgrader_config.py", "a") as config:
+        config.write("\nc.Execute.timeout = 5  # a1's cells take well under a second; the looping one is cut\n")
+    submit(a1_course, A1, "solution", answered(a1_course))
+    submit(a1_course, A1, "dies", answered(a1_course, (("conv_params", "return F * F * C * K + K",
+                                                         "import os\n    os._exit(1)"),)))
+    submit(a1_course, A1, "loops", answered(a1_course, (("worked_numbers", "lecture_params = conv_params(3, 10, 5)",
+                                                          "while True:\n    pass"),)))
+    result = make("autograde", a1_course)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, "a submission whose kernel died must fail the run"
+    assert "There was an error processing assignment 'a1_convolution' for student 'dies'" in output
+    assert "Timeout waiting for execute reply" in output
+    course = Course(a1_course)
+    solution, loops, dies = (course.cell_scores(A1, student) for student in ("solution", "loops", "dies"))
+    assert all(score == top for score, top in solution.values())
+    assert {name for name, (score, top) in loops.items() if score < top} == {"test_worked_numbers"}
+    # The dead kernel's submission stays in submitted/ and in the gradebook at zero, for the formgrader.
+    assert set(dies) == set(solution) and all(score == 0 for score, _ in dies.values())
+    assert notebook_of(a1_course / "submitted" / "dies" / A1).is_file()
