@@ -61,9 +61,11 @@ ASSIGNMENTS  := $(notdir $(wildcard solutions/a*))
 ASSIGNMENT   ?= *
 EXCHANGE     ?= $(CURDIR)/.exchange
 
+# The server starts in exercises/: nbgrader's Assignments list fetches into, and submits
+# from, the server's working folder, which must be the folder JupyterLab shows.
 lab: $(STAMP)  ## Open JupyterLab on the student exercises (Assignments list, Validate button)
 	mkdir -p $(EXCHANGE) && chmod 777 $(EXCHANGE)
-	$(NBGRADER_ENV) NBGRADER_EXCHANGE=$(EXCHANGE) $(BIN)/jupyter lab --ServerApp.root_dir=exercises
+	cd exercises && $(NBGRADER_ENV) NBGRADER_EXCHANGE=$(EXCHANGE) $(abspath $(BIN))/jupyter lab
 
 release: $(STAMP)  ## Instructors: regenerate exercises/ from solutions/ (nbgrader generate_assignment)
 	$(NBGRADER) generate_assignment "$(ASSIGNMENT)" --force

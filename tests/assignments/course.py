@@ -94,17 +94,21 @@ def nbgrader(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, stdin=subprocess.DEVNULL, check=False)
 
 
-def make(target: str, root: Path, **variables: str | Path) -> subprocess.CompletedProcess:
-    """Run the repository Makefile's ``target`` on the course in ``root``, with this interpreter's venv.
+def make_command(target: str, root: Path, **variables: str | Path) -> list[str]:
+    """The command that runs the repository Makefile's ``target`` on the course in ``root``, with this interpreter's venv.
 
     The Makefile sets nbgrader's environment itself; ``-o`` takes the venv's set-up as done, since
     the course folder has no requirements.txt to compare it with.
     """
     venv = Path(sys.prefix)
-    command = ["make", "--no-print-directory", "-f", str(REPO / "Makefile"), "-C", str(root),
-               "-o", str(venv / ".installed"), f"VENV={venv}", *(f"{k}={v}" for k, v in variables.items()), target]
-    return subprocess.run(command, env=dict(os.environ, CNNLIB_BOOK_URL=BOOK_URL), capture_output=True, text=True,
-                          stdin=subprocess.DEVNULL, check=False)
+    return ["make", "--no-print-directory", "-f", str(REPO / "Makefile"), "-C", str(root),
+            "-o", str(venv / ".installed"), f"VENV={venv}", *(f"{k}={v}" for k, v in variables.items()), target]
+
+
+def make(target: str, root: Path, **variables: str | Path) -> subprocess.CompletedProcess:
+    """Run :func:`make_command` to its end."""
+    return subprocess.run(make_command(target, root, **variables), env=dict(os.environ, CNNLIB_BOOK_URL=BOOK_URL),
+                          capture_output=True, text=True, stdin=subprocess.DEVNULL, check=False)
 
 
 def checked(result: subprocess.CompletedProcess, what: str) -> subprocess.CompletedProcess:
