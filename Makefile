@@ -56,6 +56,8 @@ lint: $(STAMP)  ## ruff over the library, tests and benchmarks
 # through JUPYTER_CONFIG_PATH; it calls alembic, hence .venv/bin on PATH.
 NBGRADER_ENV := PATH="$(abspath $(BIN)):$$PATH" JUPYTER_CONFIG_PATH="$(CURDIR)"
 NBGRADER     := $(NBGRADER_ENV) $(BIN)/nbgrader
+# Jupyter refuses to start as root unless told; containers often run as root.
+LAB_FLAGS    ?= $(if $(filter 0,$(shell id -u)),--allow-root)
 ASSIGNMENTS  := $(notdir $(wildcard solutions/a*))
 # Instructor targets act on every assignment unless told: make autograde ASSIGNMENT=a1_convolution
 ASSIGNMENT   ?= *
@@ -65,7 +67,7 @@ EXCHANGE     ?= $(CURDIR)/.exchange
 # from, the server's working folder, which must be the folder JupyterLab shows.
 lab: $(STAMP)  ## Open JupyterLab on the student exercises (Assignments list, Validate button)
 	mkdir -p $(EXCHANGE) && chmod 777 $(EXCHANGE)
-	cd exercises && $(NBGRADER_ENV) NBGRADER_EXCHANGE=$(EXCHANGE) $(abspath $(BIN))/jupyter lab
+	cd exercises && $(NBGRADER_ENV) NBGRADER_EXCHANGE=$(EXCHANGE) $(abspath $(BIN))/jupyter lab $(LAB_FLAGS)
 
 release: $(STAMP)  ## Instructors: regenerate exercises/ from solutions/ (nbgrader generate_assignment)
 	$(NBGRADER) generate_assignment "$(ASSIGNMENT)" --force
@@ -95,7 +97,7 @@ grades: $(STAMP)  ## Instructors: export every grade to grades.csv
 	$(NBGRADER) export --to grades.csv
 
 formgrader: $(STAMP)  ## Instructors: JupyterLab on the course folder; open Nbgrader > Formgrader
-	$(NBGRADER_ENV) $(BIN)/jupyter lab --ServerApp.root_dir=$(CURDIR)
+	$(NBGRADER_ENV) $(BIN)/jupyter lab --ServerApp.root_dir=$(CURDIR) $(LAB_FLAGS)
 
 benchmark: $(STAMP)  ## Time conv/pooling against torch, LeNet-5 training, the assignments' execution and autograding
 	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(BIN)/python benchmarks/conv.py

@@ -29,9 +29,10 @@ c.Exchange.root = os.environ.get("NBGRADER_EXCHANGE", str(here / ".exchange"))
 
 # `make collect-zip`: an LMS download unpacked from downloaded/<assignment>/archive/,
 # files named <student_id>_<anything>_<notebook>.ipynb as Canvas names them
-# (jdoe_1234_5678_a1_convolution.ipynb); adapt the pattern to another LMS. nbgrader
-# matches it against the file's whole path, hence the leading ".*/".
-c.FileNameCollectorPlugin.named_regexp = r"^.*/(?P<student_id>[^_/]+)_(?:[^/]*_)?(?P<file_id>a\d_[a-z_]+\.ipynb)$"
+# (jdoe_1234_5678_a1_convolution.ipynb, or a1_convolution-1.ipynb for a resubmission);
+# adapt the pattern to another LMS. nbgrader matches it against the file's whole path,
+# hence the leading ".*/", and files the notebook as file_id plus the file's extension.
+c.FileNameCollectorPlugin.named_regexp = r"^.*/(?P<student_id>[^_/]+)_(?:[^/]*_)?(?P<file_id>a\d_[a-z_]+)(?:-\d+)?\.ipynb$"
 
 # Assignment 4 trains a network in one cell (up to a minute); the default is 30 s.
 c.Execute.timeout = 300

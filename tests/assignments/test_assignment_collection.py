@@ -55,7 +55,11 @@ def test_lms_download_is_collected_and_a_stray_file_reported(a1_course: Path) ->
     """Does `make collect-zip` file each Canvas-named notebook under its student, and name the one it cannot place?"""
     archive = a1_course / "downloaded" / A1 / "archive"
     archive.mkdir(parents=True)
-    placed = {"jdoe": "jdoe_1234_5678_a1_convolution.ipynb", "asmith": "asmith_LATE_2345_6789_a1_convolution.ipynb"}
+    placed = {
+        "jdoe": "jdoe_1234_5678_a1_convolution.ipynb",
+        "asmith": "asmith_LATE_2345_6789_a1_convolution.ipynb",
+        "cli": "cli_4567_8901_a1_convolution-1.ipynb",  # Canvas's name for a resubmission
+    }
     stray = "bwong_3456_7890_Untitled.ipynb"  # the wrong notebook uploaded: no assignment notebook's name
     with zipfile.ZipFile(archive / "submissions.zip", "w") as download:
         for name in [*placed.values(), stray]:
@@ -66,7 +70,7 @@ def test_lms_download_is_collected_and_a_stray_file_reported(a1_course: Path) ->
         assert (a1_course / "submitted" / student / A1 / f"{A1}.ipynb").is_file()
     output = result.stdout + result.stderr
     assert re.search(r"Skipped submission with no match information provided: \S*/" + re.escape(stray), output), output[-3000:]
-    assert "2 files collected, 1 files skipped" in output
+    assert "3 files collected, 1 files skipped" in output
 
 
 def test_autograde_grades_past_a_dying_and_a_looping_kernel(a1_course: Path) -> None:
