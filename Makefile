@@ -43,7 +43,7 @@ open: book  ## Build the book, then open it in a browser
 system-deps:  ## Install Debian's chromium and chromedriver for the browser test (apt only)
 	@$(PYTHON) tools/system_deps.py
 
-test: $(STAMP) system-deps book-strict  ## Set up, build the book with warnings as errors, run every test
+test: $(STAMP) system-deps lint book-strict  ## Set up, lint, build the book with warnings as errors, run every test
 	$(BIN)/python -m pytest
 
 test-fast: $(STAMP)  ## The library's tests only (no book, no browser, no nbgrader runs)
