@@ -50,7 +50,7 @@ test-fast: $(STAMP)  ## The library's tests only (no book, no browser, no nbgrad
 	$(BIN)/python -m pytest tests/cnnlib cnnlib
 
 lint: $(STAMP)  ## ruff over the library, tests and benchmarks
-	$(BIN)/ruff check cnnlib tests benchmarks tools
+	$(BIN)/ruff check cnnlib tests benchmarks tools book/_ext nbgrader_config.py
 
 # nbgrader finds nbgrader_config.py (course id, exchange root) from any folder
 # through JUPYTER_CONFIG_PATH; it calls alembic, hence .venv/bin on PATH.
