@@ -1,21 +1,29 @@
 """The assignments' comparisons, with messages in the CS231n manner.
 
-Visible tests print what they checked (``relative error 3.1e-16, should be
-below 1e-07: OK``) so a student sees how close they are. Hidden tests call
-:func:`check_against`, which compares a solution with a ``cnnlib`` reference
-and describes a failure by shapes, dtypes and the relative error only: the
-message never prints the inputs or the expected values, so feedback gives no
-answers away.
+Visible and hidden tests make the same checks. :func:`check_call` (visible)
+prints what it checked (``relative error 3.1e-16, should be below 1e-07: OK``)
+so a student sees how close they are; :func:`check_against` (hidden) is
+silent. On failure both say what is wrong, the essential first: an exception,
+an input changed in place, the type, the shape, the dtype, then the relative
+error, and a known mistake's sentence when a ``diagnose`` function recognises
+one. Messages describe a case by shapes and dtypes only, never by its values,
+so feedback gives no answers away.
+
+The dtype rule, stated in every assignment: float inputs keep their dtype
+(the result type of the array arguments), integer inputs give float64. An
+``exact`` operation (padding, max pooling, ReLU) may also keep an integer
+dtype, since it computes no new values.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
 from cnnlib.gradcheck import rel_error
+from cnnlib.grading.mistakes import MISTAKES
 
 Diagnose = Callable[..., str | None]
 
@@ -37,25 +45,175 @@ def describe(args: Mapping[str, Any]) -> str:
     return ", ".join(parts)
 
 
-def _mismatch(actual: object, expected: np.ndarray, what: str, tol: float) -> str | None:
-    """Why ``actual`` is not ``expected`` (shape, dtype or relative error), or None when it is."""
+def result_dtypes(*arrays: np.ndarray, exact: bool = False) -> set[np.dtype]:
+    """The dtypes a result may have: the arrays' result type, float64 when that is an integer type.
+
+    ``exact`` operations (padding, max pooling, ReLU) may also keep an integer result type.
+
+    >>> sorted(map(str, result_dtypes(np.zeros(2, np.float32), np.zeros(2, np.float32))))
+    ['float32']
+    >>> sorted(map(str, result_dtypes(np.zeros(2, np.int64), np.zeros(2, np.float32))))
+    ['float64']
+    >>> sorted(map(str, result_dtypes(np.zeros(2, np.int64), exact=True)))
+    ['float64', 'int64']
+    """
+    if not arrays:
+        return {np.dtype(np.float64)}
+    common = np.result_type(*arrays)
+    if np.issubdtype(common, np.floating):
+        return {common}
+    return {np.dtype(np.float64), common} if exact else {np.dtype(np.float64)}
+
+
+DTYPE_RULE = "float inputs keep their dtype, integer inputs give float64"
+
+
+def scaled_error(actual: np.ndarray, expected: np.ndarray) -> float:
+    """The largest difference over the largest entry of ``expected``: a numerical gradient's error measure.
+
+    Centred differences are accurate to about 1e-10 of the gradient's scale, not of each entry,
+    so an entry near zero would have a large elementwise relative error.
+
+    >>> scaled_error(np.array([1e-12, 2.0]), np.array([0.0, 2.0]))
+    5e-13
+    """
+    actual, expected = np.asarray(actual, dtype=np.float64), np.asarray(expected, dtype=np.float64)
+    if expected.size == 0:
+        return 0.0
+    return float(np.max(np.abs(actual - expected)) / max(float(np.max(np.abs(expected))), 1e-8))
+
+
+def _error(actual: np.ndarray, expected: np.ndarray, scaled: bool) -> tuple[float, str]:
+    return (scaled_error(actual, expected), "scaled error") if scaled else (rel_error(actual, expected), "relative error")
+
+
+def _mismatch(
+    actual: object, expected: np.ndarray, what: str, tol: float, dtypes: set[np.dtype], scaled: bool = False
+) -> str | None:
+    """Why ``actual`` is not ``expected`` (type, shape, dtype or error), or None when it is."""
     if not isinstance(actual, np.ndarray):
         return f"{what} returned {type(actual).__name__}, expected a numpy array of shape {expected.shape}"
     if actual.shape != expected.shape:
         return f"{what} returned shape {actual.shape}, expected shape {expected.shape}"
-    if actual.dtype != expected.dtype:
-        return f"{what} returned dtype {actual.dtype}, expected {expected.dtype} (keep the input's dtype)"
-    error = rel_error(actual, expected)
+    if actual.dtype not in dtypes:
+        allowed = " or ".join(sorted(map(str, dtypes)))
+        return f"{what} returned dtype {actual.dtype}, expected {allowed} ({DTYPE_RULE})"
+    error, measure = _error(actual, expected, scaled)
     if not error <= tol:  # also catches NaN
-        return f"{what} is wrong: relative error {error:.2e}, should be below {tol:.0e}"
+        return f"{what} is wrong: {measure} {error:.2e}, should be below {tol:.0e}"
     return None
 
 
-def check_close(actual: object, expected: np.ndarray, name: str, tol: float = 1e-7) -> None:
+def _as_float(value: object) -> object:
+    """Integer arrays as float64, for the references, which take floating-point input only."""
+    if isinstance(value, np.ndarray) and not np.issubdtype(value.dtype, np.floating):
+        return value.astype(np.float64)
+    return value
+
+
+def _changed(args: Mapping[str, Any], originals: Mapping[str, Any]) -> tuple[str, str] | None:
+    """The first array argument that no longer equals its copy, and how it changed, or None."""
+    for key, value in args.items():
+        before = originals[key]
+        if isinstance(value, np.ndarray) and not np.array_equal(value, before, equal_nan=True):
+            if value.shape != before.shape:
+                return key, f"its shape became {value.shape}"
+            differ = value != before
+            largest = float(np.max(np.abs(value[differ].astype(np.float64) - before[differ])))
+            return key, f"{int(differ.sum())} of its entries differ afterwards, by up to {largest:.1e}"
+    return None
+
+
+def check_against(
+    fn: Callable[..., object],
+    reference: Callable[..., object] | object,
+    args: Mapping[str, Any],
+    name: str,
+    *,
+    tol: float = 1e-7,
+    diagnose: Diagnose | None = None,
+    outputs: tuple[str, ...] = (),
+    exact: bool = False,
+    scaled: bool = False,
+    show: bool = False,
+) -> None:
+    """``fn(*args)`` agrees with ``reference`` and leaves ``args`` unchanged (hidden tests; silent unless ``show``).
+
+    Args:
+        fn: the student's function.
+        reference: the independent implementation (usually ``cnnlib``'s reference
+            tier), called with integer arrays as float64; or the expected result itself.
+        args: arguments by name, in ``fn``'s order.
+        name: the function's name for messages.
+        tol: largest relative error accepted.
+        diagnose: ``diagnose(actual, *args)`` returns a sentence naming a known
+            mistake (see :mod:`cnnlib.grading.mistakes`), or None.
+        outputs: names of the results when ``fn`` returns a tuple (a list is
+            accepted too), e.g. ``("dx", "dw", "db")``.
+        exact: the operation computes no new values, so an integer input may
+            also keep its dtype (see :func:`result_dtypes`).
+        scaled: measure the error with :func:`scaled_error` (numerical gradients).
+        show: print one line per result checked (visible tests).
+
+    Raises:
+        AssertionError: naming the case by shapes, and what is wrong.
+
+    >>> check_against(np.negative, lambda x: -x, {"x": np.ones(2)}, "negate")
+    >>> check_against(np.negative, np.array([-1.0, -1.0]), {"x": np.ones(2)}, "negate", show=True)
+    negate(x of shape (2,) float64): relative error 0.00e+00, should be below 1e-07: OK
+    """
+    originals = {key: value.copy() if isinstance(value, np.ndarray) else value for key, value in args.items()}
+    call = f"{name}({describe(args)})"
+    try:
+        actual = fn(*args.values())
+    except Exception as raised:
+        raise AssertionError(f"{call} raised {type(raised).__name__}: {raised}") from None
+    changed = _changed(args, originals)
+    if changed:
+        arg, how = changed
+        raise AssertionError(f"{call} changed its argument {arg}.\n{MISTAKES['input_changed'].explain(arg=arg, how=how)}")
+    if callable(reference):
+        expected = reference(*(_as_float(value) for value in originals.values()))
+    else:
+        expected = reference
+    arrays = [value for value in originals.values() if isinstance(value, np.ndarray)]
+    dtypes = result_dtypes(*arrays, exact=exact)
+    if outputs:
+        if not isinstance(actual, tuple | list) or len(actual) != len(outputs):
+            got = f"a {type(actual).__name__} of {len(actual)}" if isinstance(actual, tuple | list) else type(actual).__name__
+            raise AssertionError(f"{call} should return a tuple ({', '.join(outputs)}), got {got}")
+        pairs = [(a, np.asarray(e), f"{call}'s {out}") for a, e, out in zip(actual, expected, outputs, strict=True)]
+    else:
+        pairs = [(actual, np.asarray(expected), call)]
+    for got, want, what in pairs:
+        problem = _mismatch(got, want, what, tol, dtypes, scaled)
+        if problem:
+            hint = diagnose(got, *originals.values()) if diagnose else None
+            raise AssertionError(problem if hint is None else f"{problem}.\n{hint}")
+        if show:
+            error, measure = _error(got, want, scaled)
+            print(f"{what}: {measure} {error:.2e}, should be below {tol:.0e}: OK")
+
+
+def check_call(
+    fn: Callable[..., object], expected: Callable[..., object] | object, args: Mapping[str, Any], name: str, **options: Any
+) -> None:
+    """Visible test: :func:`check_against` that prints each result's relative error.
+
+    >>> check_call(np.abs, np.array([1.0, 2.0]), {"x": np.array([-1.0, 2.0])}, "abs")
+    abs(x of shape (2,) float64): relative error 0.00e+00, should be below 1e-07: OK
+    """
+    check_against(fn, expected, args, name, show=True, **options)
+
+
+def check_close(
+    actual: object, expected: np.ndarray, name: str, tol: float = 1e-7, diagnose: Callable[[object], str | None] | None = None
+) -> None:
     """Visible test: ``actual`` has ``expected``'s shape and a relative error below ``tol``.
 
     Prints the relative error on success; raises ``AssertionError`` with the
-    shapes or the error otherwise. Dtypes are not compared here.
+    shapes or the error otherwise, followed by ``diagnose(actual)``'s sentence
+    when it names a known mistake. Dtypes are not compared here.
 
     >>> check_close(np.ones(3), np.ones(3), "relu(x)")
     relu(x): relative error 0.00e+00, should be below 1e-07: OK
@@ -63,24 +221,67 @@ def check_close(actual: object, expected: np.ndarray, name: str, tol: float = 1e
     expected = np.asarray(expected, dtype=np.float64)
     if isinstance(actual, np.ndarray) and actual.shape == expected.shape:
         actual = actual.astype(np.float64)
-    problem = _mismatch(actual, expected, name, tol)
+    problem = _mismatch(actual, expected, name, tol, {np.dtype(np.float64)})
     if problem:
-        raise AssertionError(problem)
+        hint = diagnose(actual) if diagnose else None
+        raise AssertionError(problem if hint is None else f"{problem}.\n{hint}")
     print(f"{name}: relative error {rel_error(actual, expected):.2e}, should be below {tol:.0e}: OK")
 
 
+def plain(value: object) -> object:
+    """``value`` with lists as tuples and numpy scalars as Python numbers, recursively, for comparisons.
+
+    >>> plain(["CONV1", [np.int64(55), 55, 96], 34944])
+    ('CONV1', (55, 55, 96), 34944)
+    """
+    if isinstance(value, list | tuple):
+        return tuple(plain(item) for item in value)
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def _exact_type_problem(actual: object, expected: object) -> bool:
+    """Whether ``actual`` is not an integer where ``expected`` is one (5.0 == 5 in Python, but a count is an int)."""
+    if isinstance(expected, bool) or not isinstance(expected, int):
+        return False
+    return isinstance(actual, bool) or not isinstance(actual, int | np.integer)
+
+
+def equal_problem(actual: object, expected: object, name: str) -> str | None:
+    """Why ``actual`` is not ``expected`` (lists accepted for tuples, ints required for ints), or None.
+
+    >>> equal_problem([27, 27, 96], (27, 27, 96), "volume")
+    >>> equal_problem(5.0, 5, "output_size(7, 3)")
+    'output_size(7, 3) returned float 5.0, expected the int 5'
+    """
+    if isinstance(expected, tuple) and isinstance(actual, Sequence) and not isinstance(actual, str):
+        if len(actual) != len(expected):
+            return f"{name} has {len(actual)} items, expected {len(expected)}"
+        for index, (a, e) in enumerate(zip(actual, expected, strict=True)):
+            problem = equal_problem(a, e, f"{name}[{index}]")
+            if problem:
+                return problem
+        return None
+    if _exact_type_problem(actual, expected):
+        return f"{name} returned {type(actual).__name__} {actual!r}, expected the int {expected}"
+    if plain(actual) != expected:
+        return f"{name} returned {plain(actual)!r}, expected {expected!r}"
+    return None
+
+
 def check_equal(actual: object, expected: object, name: str) -> None:
-    """Visible test for exact values (sizes, counts, shapes).
+    """Visible test for exact values (sizes, counts, shapes); lists pass for tuples, integers must be ints.
 
     >>> check_equal(5, 5, "output_size(7, 3)")
     output_size(7, 3) = 5: OK
+    >>> check_equal([55, 55, 96], (55, 55, 96), "volume")
+    volume = (55, 55, 96): OK
     """
-    # 5.0 == 5 in Python, but an output size or a parameter count must be an integer.
-    if isinstance(expected, int) and (isinstance(actual, bool) or not isinstance(actual, int | np.integer)):
-        raise AssertionError(f"{name} returned {type(actual).__name__} {actual!r}, expected the int {expected}")
-    if actual != expected:
-        raise AssertionError(f"{name} returned {actual!r}, expected {expected!r}")
-    print(f"{name} = {actual!r}: OK")
+    problem = equal_problem(actual, expected, name)
+    if problem:
+        raise AssertionError(problem)
+    print(f"{name} = {plain(actual)!r}: OK")
 
 
 def check_raises(fn: Callable[..., object], args: Mapping[str, Any], name: str, error: type[Exception] = ValueError,
@@ -102,54 +303,3 @@ def check_raises(fn: Callable[..., object], args: Mapping[str, Any], name: str, 
     except Exception as raised:
         raise AssertionError(f"{call} raised {type(raised).__name__}: {raised}; expected {error.__name__}") from None
     raise AssertionError(f"{call} returned without raising; expected {error.__name__}")
-
-
-def check_against(
-    fn: Callable[..., object],
-    reference: Callable[..., object],
-    args: Mapping[str, Any],
-    name: str,
-    *,
-    tol: float = 1e-7,
-    diagnose: Diagnose | None = None,
-    outputs: tuple[str, ...] = (),
-) -> None:
-    """Hidden test: ``fn(*args)`` agrees with ``reference(*args)`` and leaves ``args`` unchanged.
-
-    Args:
-        fn: the student's function.
-        reference: the independent implementation (usually ``cnnlib``'s reference tier).
-        args: arguments by name, in ``fn``'s order.
-        name: the function's name for messages.
-        tol: largest relative error accepted.
-        diagnose: ``diagnose(actual, *args)`` returns a sentence naming a known
-            mistake (see :mod:`cnnlib.grading.mistakes`), or None.
-        outputs: names of the results when ``fn`` returns a tuple, e.g. ``("dx", "dw", "db")``.
-
-    Raises:
-        AssertionError: naming the case by shapes, and what is wrong (an
-            exception raised, an input modified, the shape, dtype or relative error).
-
-    >>> check_against(np.negative, lambda x: -x, {"x": np.ones(2)}, "negate")
-    """
-    originals = {key: value.copy() if isinstance(value, np.ndarray) else value for key, value in args.items()}
-    call = f"{name}({describe(args)})"
-    try:
-        actual = fn(*args.values())
-    except Exception as raised:
-        raise AssertionError(f"{call} raised {type(raised).__name__}: {raised}") from None
-    for key, value in args.items():
-        if isinstance(value, np.ndarray) and not np.array_equal(value, originals[key], equal_nan=True):
-            raise AssertionError(f"{call} changed its argument {key} in place; leave the inputs unchanged")
-    expected = reference(*originals.values())
-    if outputs:
-        if not isinstance(actual, tuple) or len(actual) != len(outputs):
-            raise AssertionError(f"{call} should return a tuple ({', '.join(outputs)}), got {type(actual).__name__}")
-        pairs = [(a, e, f"{call}'s {out}") for a, e, out in zip(actual, expected, outputs, strict=True)]
-    else:
-        pairs = [(actual, expected, call)]
-    for got, want, what in pairs:
-        problem = _mismatch(got, want, what, tol)
-        if problem:
-            hint = diagnose(got, *originals.values()) if diagnose else None
-            raise AssertionError(problem if hint is None else f"{problem}.\n{hint}")

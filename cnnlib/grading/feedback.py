@@ -10,8 +10,9 @@ by default a student reads the hidden tests, and with them the answers.
   wrote (the case's shapes, the relative error, a known mistake), because a
   traceback quotes the lines around the failing one.
 
-In every cell, a known mistake's sentence (see :mod:`cnnlib.grading.mistakes`)
-also appears as a highlighted paragraph with a link to its book section.
+A known mistake's sentence (see :mod:`cnnlib.grading.mistakes`) moves out of
+the error into a highlighted paragraph with a link to its book section, once
+per notebook: a mistake that fails several parts is named at the first.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from traitlets import Unicode, default
 
 from cnnlib.grading.mistakes import PREFIX
 
-DIAGNOSIS = re.compile(re.escape(PREFIX) + r" (?P<sentence>.+?) See (?P<url>https?://\S+)")
+DIAGNOSIS = re.compile(re.escape(PREFIX) + r" (?P<sentence>.+?)(?: See (?P<url>https?://\S+))?$", re.MULTILINE)
 
 
 def diagnosis_output(evalue: str) -> NotebookNode | None:
@@ -39,11 +40,9 @@ def diagnosis_output(evalue: str) -> NotebookNode | None:
     found = DIAGNOSIS.search(evalue)
     if found is None:
         return None
-    sentence, url = html.escape(found["sentence"]), html.escape(found["url"], quote=True)
-    page = (
-        f'<p class="cnnlib-diagnosis"><strong>{html.escape(PREFIX)}</strong> {sentence} '
-        f'<a href="{url}">Read the book section.</a></p>'
-    )
+    sentence = html.escape(found["sentence"])
+    link = f' <a href="{html.escape(found["url"], quote=True)}">Read the book section.</a>' if found["url"] else ""
+    page = f'<p class="cnnlib-diagnosis"><strong>{html.escape(PREFIX)}</strong> {sentence}{link}</p>'
     return new_output("display_data", data={"text/html": page, "text/plain": found[0]})
 
 
@@ -79,6 +78,10 @@ class HideHiddenTests(Preprocessor):
                 lines.append(line)
         return "\n".join(lines)
 
+    def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
+        self._named: set[str] = set()  # diagnoses already shown in this notebook
+        return super().preprocess(nb, resources)
+
     def preprocess_cell(self, cell: NotebookNode, resources: dict, index: int) -> tuple[NotebookNode, dict]:
         if cell.cell_type != "code":
             return cell, resources
@@ -90,10 +93,15 @@ class HideHiddenTests(Preprocessor):
             outputs.append(output)
             if output.output_type != "error":
                 continue
-            if has_hidden:
-                output.traceback = [f"{output.ename}: {output.evalue}"]
             diagnosis = diagnosis_output(output.evalue)
             if diagnosis is not None:
-                outputs.append(diagnosis)
+                # The sentence is shown once, as the paragraph; the error keeps what failed.
+                output.evalue = DIAGNOSIS.sub("", output.evalue).rstrip(". \n") + "."
+                output.traceback = [DIAGNOSIS.sub("", line) for line in output.traceback]
+                if diagnosis.data["text/plain"] not in self._named:
+                    self._named.add(diagnosis.data["text/plain"])
+                    outputs.append(diagnosis)
+            if has_hidden:
+                output.traceback = [f"{output.ename}: {output.evalue}"]
         cell.outputs = outputs
         return cell, resources

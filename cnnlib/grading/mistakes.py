@@ -1,10 +1,12 @@
 """Known mistakes, recognised from a wrong output and named in one sentence.
 
-A hidden test that fails asks a ``diagnose_*`` function whether the wrong
-output is exactly what a known mistake produces: the reference op run with
-the kernel flipped, another padding, stride 1, one channel only, no bias, or
-another pooling window or stride. A match becomes one sentence with a link to
-the book section that explains the rule, e.g.::
+A visible or hidden test that fails asks a ``diagnose_*`` function whether
+the wrong output is exactly what a known mistake produces: the reference op
+run with the kernel flipped, another or one-sided padding, stride 1, one
+channel only, no bias, another pooling window or stride, a pooling gradient
+assigned instead of added, a one-sided or unhalved numerical gradient. A
+match becomes one sentence with a link to the book section that explains the
+rule, e.g.::
 
     Likely mistake: your output is a true convolution ... See https://.../book/01_convolution.html
 
@@ -22,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from cnnlib.conv import conv2d_fast
-from cnnlib.pooling import avg_pool2d_fast, max_pool2d_fast
+from cnnlib.pooling import avg_pool2d_fast, max_pool2d_backward_fast, max_pool2d_fast
 
 PREFIX = "Likely mistake:"
 # The book is published from the repository named in _config.yml (GitHub Pages).
@@ -35,7 +37,7 @@ class Mistake:
 
     key: str
     sentence: str
-    page: str
+    page: str = ""  # the book page that explains the rule; "" when no page does yet
 
     def url(self) -> str:
         """Link to the book page, under ``CNNLIB_BOOK_URL`` when set."""
@@ -48,7 +50,8 @@ class Mistake:
         >>> MISTAKES["bias_missing"].explain().startswith("Likely mistake: your output lacks the bias")
         True
         """
-        return f"{PREFIX} {self.sentence.format(**details)} See {self.url()}"
+        link = f" See {self.url()}" if self.page else ""
+        return f"{PREFIX} {self.sentence.format(**details)}{link}"
 
 
 MISTAKES = {
@@ -90,6 +93,37 @@ MISTAKES = {
             "05_activations_pooling_fc",
         ),
         Mistake(
+            "padding_one_sided",
+            "your output matches {where} only: zero padding adds P = {padding} rows and columns "
+            "on each side, above and below, left and right.",
+            "02_spatial_arithmetic",
+        ),
+        Mistake(
+            "pool_backward_assigned",
+            "your gradient matches writing dx[...] = dout instead of adding dx[...] += dout: where windows overlap "
+            "(stride < F), an input that is the maximum of several windows receives the sum of their gradients.",
+            "05_activations_pooling_fc",
+        ),
+        Mistake(
+            "input_changed",
+            "your function changes its argument {arg} in place ({how}): leave the inputs as they were. Work on "
+            "a copy, or put back each entry you change (in a numerical gradient, x[index] = old after calling f).",
+        ),
+        Mistake(
+            "gradient_one_sided",
+            "your gradient matches the one-sided difference (f(x + h) - f(x)) / h: use the centred difference "
+            "(f(x + h) - f(x - h)) / 2h, whose error shrinks like h squared instead of h.",
+        ),
+        Mistake(
+            "gradient_not_halved",
+            "your gradient is twice the right one: the centred difference divides by 2h, the distance between x - h and x + h.",
+        ),
+        Mistake(
+            "gradient_dout_ignored",
+            "your gradient ignores dout: it is the gradient of sum(f(x) * dout), so weight each difference "
+            "f(x + h) - f(x - h) by dout before summing.",
+        ),
+        Mistake(
             "pool_stride_wrong",
             "your output matches pooling stride {used} instead of {stride}: the window of output (i, j) "
             "starts at (i*S, j*S).",
@@ -99,6 +133,11 @@ MISTAKES = {
 }
 
 Variant = tuple[str, dict[str, object], Callable[[], np.ndarray]]
+
+
+def _float(a: np.ndarray) -> np.ndarray:
+    """``a`` as float64 when it holds integers (cnnlib's ops take floating-point arrays only)."""
+    return a if np.issubdtype(a.dtype, np.floating) else a.astype(np.float64)
 
 
 def _matches(actual: object, variant: np.ndarray) -> bool:
@@ -119,7 +158,7 @@ def _first_match(actual: object, expected: np.ndarray, variants: Iterator[Varian
     for key, details, compute in variants:
         try:
             wrong = compute()
-        except ValueError:  # this variant's sizes do not fit this case
+        except (ValueError, TypeError):  # this variant's sizes do not fit this case
             continue
         # A variant that equals the right answer here cannot explain the failure.
         if wrong.shape == expected.shape and np.allclose(wrong, expected, rtol=1e-5, atol=1e-8):
@@ -144,6 +183,9 @@ def diagnose_conv(
     Likely mistake: your output is a true convolution with the kernel flipped, ... See https://.../book/01_convolution.html
     """
 
+    x, w = _float(x), _float(w)
+    b = None if b is None else _float(b)
+
     def conv(x_: np.ndarray, w_: np.ndarray, b_: np.ndarray | None = b, s: int = stride, p: int = padding):
         return conv2d_fast(x_, w_, b_, s, p, floor=True)
 
@@ -154,6 +196,11 @@ def diagnose_conv(
             if used >= 0:
                 details = {"used": used, "padding": padding, "off": abs(used - padding)}
                 yield "padding_off", details, lambda used=used: conv(x, w, p=used)
+        if padding:
+            for where, before in (("2P zeros above and left", True), ("2P zeros below and right", False)):
+                rows = (2 * padding, 0) if before else (0, 2 * padding)
+                padded = lambda rows=rows: np.pad(x, ((0, 0), (0, 0), rows, rows))  # noqa: E731
+                yield "padding_one_sided", {"where": where, "padding": padding}, lambda p=padded: conv(p(), w, p=0)
         if x.shape[1] > 1:
             yield "channels_summed_wrong", {"how": "the first input channel only"}, lambda: conv(x[:, :1], w[:, :1])
             yield "channels_summed_wrong", {"how": "the last input channel only"}, lambda: conv(x[:, -1:], w[:, -1:])
@@ -168,6 +215,18 @@ def diagnose_conv(
     return _first_match(actual, conv(x, w), variants())
 
 
+def diagnose_correlate2d(actual: object, x: np.ndarray, w: np.ndarray) -> str | None:
+    """:func:`diagnose_conv` for one filter over one image: x (H, W), w (FH, FW), actual (H2, W2).
+
+    >>> x, w = np.arange(25.0).reshape(5, 5), np.arange(9.0).reshape(3, 3)
+    >>> print(diagnose_correlate2d(conv2d_fast(x[None, None], w[None, None, ::-1, ::-1])[0, 0], x, w))
+    Likely mistake: your output is a true convolution with the kernel flipped, ... See https://.../book/01_convolution.html
+    """
+    if not isinstance(actual, np.ndarray) or x.ndim != 2 or w.ndim != 2:
+        return None
+    return diagnose_conv(actual[None, None], x[None, None], w[None, None])
+
+
 def diagnose_pool(
     actual: object, x: np.ndarray, kernel_size: int, stride: int | None = None, *, mode: str = "max"
 ) -> str | None:
@@ -178,6 +237,7 @@ def diagnose_pool(
     Likely mistake: your output matches a 2x2 pooling window instead of 3x3: ... See https://.../05_activations_pooling_fc.html
     """
     pool = {"max": max_pool2d_fast, "avg": avg_pool2d_fast}[mode]
+    x = _float(x)
     S = kernel_size if stride is None else stride
 
     def variants() -> Iterator[Variant]:
@@ -198,11 +258,84 @@ def diagnose_linear(actual: object, x: np.ndarray, w: np.ndarray, b: np.ndarray 
     >>> print(diagnose_linear(x @ w.T, x, w, b))
     Likely mistake: your output lacks the bias: ... See https://.../book/04_neuron_view.html
     """
-    flat = x.reshape(x.shape[0], -1)
+    flat = _float(x).reshape(x.shape[0], -1)
 
     def variants() -> Iterator[Variant]:
         if b is not None and np.any(b):
             yield "bias_missing", {}, lambda: flat @ w.T
 
     expected = flat @ w.T + (0 if b is None else b)
+    return _first_match(actual, expected, variants())
+
+
+def _max_pool_backward_assigned(dout: np.ndarray, x: np.ndarray, F: int, S: int) -> np.ndarray:
+    """Max pooling's backward pass written with ``dx[...] = dout`` (the last window wins), windows in row-major order."""
+    N, C, H2, W2 = dout.shape
+    dx = np.zeros(x.shape, dtype=np.result_type(dout, x))
+    n, c = np.meshgrid(np.arange(N), np.arange(C), indexing="ij")
+    for i in range(H2):
+        for j in range(W2):
+            window = x[:, :, i * S : i * S + F, j * S : j * S + F].reshape(N, C, F * F)
+            a, e = np.divmod(window.argmax(axis=2), F)
+            dx[n, c, i * S + a, j * S + e] = dout[:, :, i, j]
+    return dx
+
+
+def diagnose_pool_backward(actual: object, dout: np.ndarray, x: np.ndarray, kernel_size: int, stride: int) -> str | None:
+    """Name the known mistake of max pooling's backward pass (``=`` instead of ``+=``) that gives ``actual``, if one does.
+
+    >>> x = np.array([[[[1.0, 5.0, 2.0], [0.0, 0.0, 0.0]]]])  # 2x2 windows at stride 1: both maxima are the 5
+    >>> dout = np.array([[[[1.0, 2.0]]]])
+    >>> print(diagnose_pool_backward(np.array([[[[0.0, 2.0, 0.0], [0.0, 0.0, 0.0]]]]), dout, x, 2, 1))
+    Likely mistake: your gradient matches writing dx[...] = dout instead of adding dx[...] += dout: ... See https://...
+    """
+    def variants() -> Iterator[Variant]:
+        yield "pool_backward_assigned", {}, lambda: _max_pool_backward_assigned(dout, x, kernel_size, stride)
+
+    dout, x = _float(dout), _float(x)
+    expected = max_pool2d_backward_fast(dout, x, kernel_size, stride, floor=True)
+    return _first_match(actual, expected, variants())
+
+
+def diagnose_numerical_gradient(
+    actual: object, f: Callable[[np.ndarray], object], x: np.ndarray, dout: np.ndarray, h: float = 1e-5
+) -> str | None:
+    """Name the known mistake of a centred-difference gradient (one-sided, not halved, dout ignored), if one does.
+
+    >>> x = np.array([1.0, 2.0])
+    >>> print(diagnose_numerical_gradient(4 * x, lambda v: v**2, x, np.ones(2)))
+    Likely mistake: your gradient is twice the right one: ...
+    """
+
+    def differences(step: Callable[[np.ndarray, tuple], tuple[np.ndarray, np.ndarray, float]]) -> np.ndarray:
+        grad, point = np.zeros(x.shape), x.astype(np.float64)
+        for index in np.ndindex(x.shape):
+            plus, minus, width = step(point, index)
+            grad[index] = np.sum((plus - minus) * dout) / width
+        return grad
+
+    def shifted(point: np.ndarray, index: tuple, by: float) -> np.ndarray:
+        moved = point.copy()
+        moved[index] += by
+        return np.asarray(f(moved), dtype=np.float64)
+
+    def centred(point: np.ndarray, index: tuple) -> tuple[np.ndarray, np.ndarray, float]:
+        return shifted(point, index, h), shifted(point, index, -h), 2 * h
+
+    def one_sided(point: np.ndarray, index: tuple) -> tuple[np.ndarray, np.ndarray, float]:
+        return shifted(point, index, h), np.asarray(f(point), dtype=np.float64), h
+
+    def unweighted() -> np.ndarray:
+        grad, point = np.zeros(x.shape), x.astype(np.float64)
+        for index in np.ndindex(x.shape):
+            grad[index] = np.sum(shifted(point, index, h) - shifted(point, index, -h)) / (2 * h)
+        return grad
+
+    expected = differences(centred)
+
+    def variants() -> Iterator[Variant]:
+        yield "gradient_not_halved", {}, lambda: 2 * expected
+        yield "gradient_one_sided", {}, lambda: differences(one_sided)
+        yield "gradient_dout_ignored", {}, unweighted
+
     return _first_match(actual, expected, variants())
