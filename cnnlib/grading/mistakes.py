@@ -140,7 +140,7 @@ def _float(a: np.ndarray) -> np.ndarray:
     return a if np.issubdtype(a.dtype, np.floating) else a.astype(np.float64)
 
 
-def _matches(actual: object, variant: np.ndarray) -> bool:
+def _matches(actual: object, variant: np.ndarray, rtol: float = 1e-5) -> bool:
     """Whether ``actual`` equals ``variant`` or its top-left corner of ``actual``'s shape.
 
     The corner covers a solution that sizes its output by the right formula
@@ -151,19 +151,20 @@ def _matches(actual: object, variant: np.ndarray) -> bool:
     if any(a > v for a, v in zip(actual.shape, variant.shape, strict=True)):
         return False
     corner = variant[tuple(slice(0, a) for a in actual.shape)]
-    return bool(np.allclose(actual, corner, rtol=1e-5, atol=1e-8))
+    return bool(np.allclose(actual, corner, rtol=rtol, atol=rtol / 1000))  # atol: a floor for entries near zero
 
 
-def _first_match(actual: object, expected: np.ndarray, variants: Iterator[Variant]) -> str | None:
+def _first_match(actual: object, expected: np.ndarray, variants: Iterator[Variant], rtol: float = 1e-5) -> str | None:
+    """The first variant that ``actual`` equals (to ``rtol``) and the right answer does not, explained."""
     for key, details, compute in variants:
         try:
             wrong = compute()
         except (ValueError, TypeError):  # this variant's sizes do not fit this case
             continue
         # A variant that equals the right answer here cannot explain the failure.
-        if wrong.shape == expected.shape and np.allclose(wrong, expected, rtol=1e-5, atol=1e-8):
+        if wrong.shape == expected.shape and _matches(expected, wrong, rtol):
             continue
-        if _matches(actual, wrong):
+        if _matches(actual, wrong, rtol):
             return MISTAKES[key].explain(**details)
     return None
 
@@ -338,4 +339,5 @@ def diagnose_numerical_gradient(
         yield "gradient_one_sided", {}, lambda: differences(one_sided)
         yield "gradient_dout_ignored", {}, unweighted
 
-    return _first_match(actual, expected, variants())
+    # A one-sided difference is off by about h = 1e-5 of the gradient's scale: compare more tightly than that.
+    return _first_match(actual, expected, variants(), rtol=1e-8)

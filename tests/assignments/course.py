@@ -19,67 +19,14 @@ from pathlib import Path
 
 import nbformat
 
+from tests.assignments.answers import STYLES, WRONG_ANSWERS, Edits
+
 REPO = Path(__file__).resolve().parents[2]
 SOLUTIONS = REPO / "solutions"
 EXERCISES = REPO / "exercises"
 ASSIGNMENTS = sorted(p.name for p in SOLUTIONS.iterdir() if p.is_dir() and list(p.glob("*.ipynb")))
 # The feedback's book links are built from this during the test run.
 BOOK_URL = "https://book.example.org/deep-convnets/"
-
-
-@dataclass(frozen=True)
-class WrongAnswer:
-    """A realistic mistake, made by editing a solution: the cells it should fail and the diagnosis it should get."""
-
-    assignment: str
-    student: str
-    edits: tuple[tuple[str, str, str], ...]  # (solution cell's grade_id, old text, new text)
-    mistake: str  # key of cnnlib.grading.mistakes.MISTAKES the feedback must name
-    caught_by: str  # test cell whose visible tests pass and whose hidden tests fail
-    failed: frozenset[str]  # every test cell that should lose its points
-
-
-WRONG_ANSWERS = (
-    WrongAnswer(
-        "a1_convolution",
-        "kernel-flipped",
-        (("conv_forward", "np.sum(patch * w[k])", "np.sum(patch * w[k, :, ::-1, ::-1])"),),
-        "kernel_flipped",
-        "test_conv_forward",
-        frozenset({"test_conv_forward", "test_worked_numbers"}),
-    ),
-    WrongAnswer(
-        "a1_convolution",
-        "padding-off-by-one",
-        # 2P zeros on each side: right at P = 0, one row and column too many at P = 1.
-        (
-            ("zero_pad", "H + 2 * padding, W + 2 * padding", "H + 4 * padding, W + 4 * padding"),
-            ("zero_pad", "out[:, :, padding : padding + H, padding : padding + W]",
-             "out[:, :, 2 * padding : 2 * padding + H, 2 * padding : 2 * padding + W]"),
-        ),
-        "padding_off",
-        "test_conv_forward",
-        frozenset({"test_zero_pad", "test_conv_forward", "test_worked_numbers"}),
-    ),
-    WrongAnswer(
-        "a1_convolution",
-        "stride-ignored",
-        (("conv_forward", "top, left = i * stride, j * stride", "top, left = i, j"),),
-        "stride_ignored",
-        "test_conv_forward",
-        frozenset({"test_conv_forward", "test_worked_numbers"}),
-    ),
-    WrongAnswer(
-        "a2_pooling_and_networks",
-        "pool-window-wrong",
-        # The window follows the stride: right for the lecture's 2x2 at stride 2, wrong for AlexNet's 3x3 at 2.
-        (("max_pool_forward", "x[:, :, top : top + pool_size, left : left + pool_size]",
-          "x[:, :, top : top + stride, left : left + stride]"),),
-        "pool_window_wrong",
-        "test_max_pool",
-        frozenset({"test_max_pool"}),
-    ),
-)
 
 
 def course_env(**extra: str) -> dict[str, str]:
@@ -141,11 +88,15 @@ def notebook_of(folder: Path) -> Path:
     return path
 
 
-def answer(release: nbformat.NotebookNode, solution: nbformat.NotebookNode,
-           edits: tuple[tuple[str, str, str], ...] = ()) -> nbformat.NotebookNode:
-    """A student's submission: the release with its answer cells filled from the solution, then ``edits`` applied."""
+def answer(release: nbformat.NotebookNode, solution: nbformat.NotebookNode, edits: Edits = (),
+           sources: dict[str, str] | None = None) -> nbformat.NotebookNode:
+    """A student's submission: the release with its answer cells filled from the solution, then ``edits`` applied.
+
+    ``sources`` replaces whole answer cells by grade_id (a style of :data:`answers.STYLES`).
+    """
     answers = {c.metadata["nbgrader"]["grade_id"]: c.source for c in solution.cells
                if c.metadata.get("nbgrader", {}).get("solution")}
+    answers.update({grade_id: source.strip("\n") for grade_id, source in (sources or {}).items()})
     for grade_id, old, new in edits:
         if answers[grade_id].count(old) != 1:
             raise ValueError(f"edit {old!r} must occur exactly once in solution cell {grade_id!r}")
@@ -197,13 +148,15 @@ def failed_cells(nb: nbformat.NotebookNode) -> set[str]:
 
 
 def build_course(root: Path) -> Course:
-    """Release every assignment, submit the solution, the blank release and the wrong answers, grade them."""
+    """Release every assignment, submit the solution, the other styles, the blank release and the wrong answers, grade them."""
     course = Course(root)
     new_course(root)
     for assignment in ASSIGNMENTS:
         release = nbformat.read(notebook_of(root / "exercises" / assignment), as_version=4)
         solution = nbformat.read(notebook_of(SOLUTIONS / assignment), as_version=4)
         students = {"solution": answer(release, solution), "blank": release}
+        students.update({f"style-{name}": answer(release, solution, sources=sources)
+                         for name, sources in STYLES.get(assignment, {}).items()})
         students.update({w.student: answer(release, solution, w.edits) for w in WRONG_ANSWERS
                          if w.assignment == assignment})
         for student, nb in students.items():

@@ -1,4 +1,4 @@
-"""Does nbgrader's whole pipeline grade the solutions, the blank release and realistic wrong answers as intended?"""
+"""Does nbgrader's pipeline grade the solutions, correct answers in other styles, the blank release and mistakes as intended?"""
 
 from __future__ import annotations
 
@@ -11,15 +11,16 @@ import pytest
 from nbclient import NotebookClient
 
 from cnnlib.grading.mistakes import MISTAKES
+from tests.assignments.answers import STYLES, WRONG_ANSWERS, WrongAnswer
 from tests.assignments.course import (
     ASSIGNMENTS,
     BOOK_URL,
     SOLUTIONS,
-    WRONG_ANSWERS,
     Course,
-    failed_cells,
     notebook_of,
 )
+
+STYLED = [(a, name) for a in ASSIGNMENTS for name in STYLES.get(a, {})]
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
@@ -35,9 +36,21 @@ def test_blank_release_gets_zero(course: Course, assignment: str) -> None:
     assert course.grades()[assignment, "blank"][0] == 0, course.cell_scores(assignment, "blank")
 
 
+@pytest.mark.parametrize(("assignment", "style"), STYLED, ids=[f"{a}-{s}" for a, s in STYLED])
+def test_correct_answers_in_other_styles_get_full_marks(course: Course, assignment: str, style: str) -> None:
+    """Does a correct answer written another way (vectorized, literal loops, lists for tuples) score every point?"""
+    score, max_score = course.grades()[assignment, f"style-{style}"]
+    assert score == max_score, course.cell_scores(assignment, f"style-{style}")
+
+
+def _message(wrong: WrongAnswer) -> str:
+    """What the catching cell's error must contain: the known mistake's opening words, or the phrase itself."""
+    return f"Likely mistake: {MISTAKES[wrong.says].sentence.split('{')[0]}" if wrong.says in MISTAKES else wrong.says
+
+
 @pytest.mark.parametrize("wrong", WRONG_ANSWERS, ids=lambda w: f"{w.assignment}-{w.student}")
-def test_wrong_answer_gets_the_expected_partial_marks(course: Course, wrong) -> None:
-    """Does a realistic wrong answer lose exactly the points of the parts it gets wrong?"""
+def test_wrong_answer_loses_exactly_its_parts(course: Course, wrong: WrongAnswer) -> None:
+    """Does a realistic mistake lose the points of the parts it gets wrong (and of those built on them), and no others?"""
     scores = course.cell_scores(wrong.assignment, wrong.student)
     assert {name for name, (score, top) in scores.items() if score < top} == wrong.failed
     expected = sum(top for name, (_, top) in scores.items() if name not in wrong.failed)
@@ -45,27 +58,30 @@ def test_wrong_answer_gets_the_expected_partial_marks(course: Course, wrong) -> 
 
 
 @pytest.mark.parametrize("wrong", WRONG_ANSWERS, ids=lambda w: f"{w.assignment}-{w.student}")
-def test_wrong_answer_passes_the_visible_tests_and_is_caught_by_hidden_ones(course: Course, wrong) -> None:
-    """Does the student see the visible tests of the catching cell pass, while the hidden ones fail it?"""
+def test_wrong_answer_is_named_where_the_student_looks(course: Course, wrong: WrongAnswer) -> None:
+    """Do the student's own run of the visible tests and the autograded notebook both say what is wrong?"""
     submitted = notebook_of(course.root / "submitted" / wrong.student / wrong.assignment)
     nb = nbformat.read(submitted, as_version=4)
     NotebookClient(nb, timeout=120, allow_errors=True, resources={"metadata": {"path": str(submitted.parent)}}).execute()
-    assert wrong.caught_by not in failed_cells(nb), "the visible tests already catch this mistake"
-    assert wrong.caught_by in failed_cells(course.autograded(wrong.assignment, wrong.student))
+    graded = course.autograded(wrong.assignment, wrong.student)
+    for notebook, where in ((nb, "the visible tests"), (graded, "the autograded notebook")):
+        if notebook is nb and not wrong.visible:
+            continue
+        errors = [o.evalue for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id") == wrong.caught_by
+                  for o in c.get("outputs", []) if o.output_type == "error"]
+        assert errors and _message(wrong) in errors[0], f"{where} of {wrong.caught_by} say {errors}"
 
 
-@pytest.mark.parametrize("wrong", WRONG_ANSWERS, ids=lambda w: f"{w.assignment}-{w.student}")
-def test_feedback_and_formgrader_name_the_mistake_with_a_book_link(course: Course, wrong) -> None:
-    """Do the student's feedback (with a link) and the instructor's autograded notebook name the known mistake?"""
-    mistake = MISTAKES[wrong.mistake]
+@pytest.mark.parametrize("wrong", [w for w in WRONG_ANSWERS if w.says in MISTAKES], ids=lambda w: f"{w.assignment}-{w.student}")
+def test_feedback_names_the_mistake_once_with_a_book_link(course: Course, wrong: WrongAnswer) -> None:
+    """Does the student's feedback name the known mistake once, as a paragraph with a link to its book section?"""
+    mistake = MISTAKES[wrong.says]
     opening = mistake.sentence.split("{")[0]
     page = html.unescape(course.feedback_html(wrong.assignment, wrong.student))
-    link = f'<a href="{BOOK_URL}book/{mistake.page}.html">'
-    assert re.search(r'class="cnnlib-diagnosis"><strong>Likely mistake:</strong> ' + re.escape(opening), page)
-    assert link in page
-    errors = [o.evalue for c in course.autograded(wrong.assignment, wrong.student).cells
-              for o in c.get("outputs", []) if o.output_type == "error"]
-    assert any(f"Likely mistake: {opening}" in e for e in errors), errors
+    named = re.findall(r'class="cnnlib-diagnosis"><strong>Likely mistake:</strong> ' + re.escape(opening), page)
+    assert len(named) == 1, f"named {len(named)} times"
+    if mistake.page:
+        assert f'<a href="{BOOK_URL}book/{mistake.page}.html">' in page
 
 
 class _Text(HTMLParser):
@@ -88,7 +104,8 @@ def _hidden_lines(assignment: str) -> set[str]:
                 inside = "BEGIN" in line
             elif line.strip():
                 (hidden if inside else visible).add(line.strip())
-    return {line for line in hidden - visible if len(line) >= 25}
+    # A hidden line that is part of a visible one (a call's closing argument, say) gives nothing away.
+    return {line for line in hidden - visible if len(line) >= 25 and not any(line in seen for seen in visible)}
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
