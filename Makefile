@@ -13,7 +13,7 @@ BOOK_FLAGS ?=
 
 .DEFAULT_GOAL := help
 .PHONY: help setup book book-strict open test test-fast lint lab system-deps benchmark clean
-.PHONY: release release-exchange collect collect-zip autograde feedback grades formgrader
+.PHONY: release release-exchange collect collect-zip autograde feedback release-feedback grades formgrader
 
 help:  ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -61,7 +61,13 @@ LAB_FLAGS    ?= $(if $(filter 0,$(shell id -u)),--allow-root)
 ASSIGNMENTS  := $(notdir $(wildcard solutions/a*))
 # Instructor targets act on every assignment unless told: make autograde ASSIGNMENT=a1_convolution
 ASSIGNMENT   ?= *
+# and autograde, feedback and release-feedback on every student unless told: STUDENT=jdoe
+STUDENT      ?=
 EXCHANGE     ?= $(CURDIR)/.exchange
+# The exchange's commands take one assignment at a time.
+EACH_ASSIGNMENT := $(if $(filter *,$(ASSIGNMENT)),$(ASSIGNMENTS),$(ASSIGNMENT))
+# One student's work is done again (nbgrader skips what it has done), the rest left alone.
+ONE_STUDENT  := $(if $(STUDENT),--student="$(STUDENT)" --force)
 
 # The server starts in exercises/: nbgrader's Assignments list fetches into, and submits
 # from, the server's working folder, which must be the folder JupyterLab shows.
@@ -74,11 +80,11 @@ release: $(STAMP)  ## Instructors: regenerate exercises/ from solutions/ (nbgrad
 
 release-exchange: release  ## Instructors: also publish the assignments to the exchange for students to fetch
 	mkdir -p $(EXCHANGE) && chmod 777 $(EXCHANGE)
-	for a in $(if $(filter *,$(ASSIGNMENT)),$(ASSIGNMENTS),$(ASSIGNMENT)); do \
+	for a in $(EACH_ASSIGNMENT); do \
 	  NBGRADER_EXCHANGE=$(EXCHANGE) $(NBGRADER) release_assignment $$a --force || exit 1; done
 
 collect: $(STAMP)  ## Instructors: collect submissions from the exchange into submitted/
-	for a in $(if $(filter *,$(ASSIGNMENT)),$(ASSIGNMENTS),$(ASSIGNMENT)); do \
+	for a in $(EACH_ASSIGNMENT); do \
 	  NBGRADER_EXCHANGE=$(EXCHANGE) $(NBGRADER) collect $$a --update || exit 1; done
 
 # zip_collect takes one assignment, not a pattern: by default each one with a download.
@@ -87,13 +93,23 @@ collect-zip: $(STAMP)  ## Instructors: unpack an LMS download (downloaded/<assig
 	@test -n "$(ZIPPED)" || { echo "Nothing to collect: put the LMS's zip files in downloaded/<assignment>/archive/"; exit 1; }
 	for a in $(ZIPPED); do $(NBGRADER) zip_collect $$a --force || exit 1; done
 
-autograde: $(STAMP)  ## Instructors: run every submission with the hidden tests, into autograded/ and the gradebook
-	$(NBGRADER) autograde "$(ASSIGNMENT)"
+autograde: $(STAMP)  ## Instructors: run every new submission with the hidden tests (or STUDENT=id's again), into autograded/ and the gradebook
+	$(NBGRADER) autograde "$(ASSIGNMENT)" $(ONE_STUDENT)
 
 feedback: $(STAMP)  ## Instructors: write feedback HTML (hidden tests hidden, known mistakes named) into feedback/
-	$(NBGRADER) generate_feedback "$(ASSIGNMENT)"
+	$(NBGRADER) generate_feedback "$(ASSIGNMENT)" $(ONE_STUDENT)
 
-grades: $(STAMP)  ## Instructors: export every grade to grades.csv
+# Feedback goes back only to submissions that came through the exchange, which hold the
+# submission_secret.txt that names the student's copy; the others (an LMS's) are listed and left out.
+release-feedback: feedback  ## Instructors: hand the feedback back through the exchange; students run nbgrader fetch_feedback
+	mkdir -p $(EXCHANGE) && chmod 777 $(EXCHANGE)
+	for a in $(EACH_ASSIGNMENT); do \
+	  skip=$$(for d in feedback/*/$$a; do test ! -d $$d -o -f $$d/submission_secret.txt || basename $${d%/*}; done | paste -sd, -); \
+	  test -z "$$skip" || echo "$$a: not submitted through the exchange, so not released: $$skip"; \
+	  NBGRADER_EXCHANGE=$(EXCHANGE) $(NBGRADER) release_feedback $$a $(if $(STUDENT),--student="$(STUDENT)") \
+	    --CourseDirectory.student_id_exclude="$$skip" || exit 1; done
+
+grades: $(STAMP)  ## Instructors: export every grade, each part's score and the manual-grade flag to grades.csv
 	$(NBGRADER) export --to grades.csv
 
 formgrader: $(STAMP)  ## Instructors: JupyterLab on the course folder; open Nbgrader > Formgrader

@@ -10,9 +10,12 @@ import os
 from pathlib import Path
 
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
-from nbgrader.preprocessors import GetGrades
+from nbgrader.preprocessors import CheckCellMetadata, ClearOutput, DeduplicateIds, GetGrades, OverwriteKernelspec
 
+from cnnlib.grading.export import PartsCsvExport
 from cnnlib.grading.feedback import HideHiddenTests
+from cnnlib.grading.late import LatePenalty, RecordDueDate
+from cnnlib.grading.overwrite import RestoreHiddenTests
 
 c = get_config()  # noqa: F821 - provided by traitlets when nbgrader loads this file
 
@@ -40,3 +43,37 @@ c.Execute.timeout = 300
 # Feedback shows which hidden test failed and why, never its code; known
 # mistakes get a sentence and a link to the book (cnnlib/grading/feedback.py).
 c.GenerateFeedback.preprocessors = [GetGrades, CSSHTMLHeaderPreprocessor, HideHiddenTests]
+
+# Due dates and late penalties, per assignment. `make autograde` writes each due date
+# into the gradebook (an assignment with "due": None keeps the gradebook's, none or the
+# formgrader's), and a submission is late by its timestamp.txt, which `nbgrader submit`
+# writes. Each day late, a started day counting whole, costs percent_per_day of the
+# assignment's points, at most max_percent (cnnlib/grading/late.py). Dates are in nbgrader's
+# format: "2025-10-13 23:59:00 Europe/Berlin" (a time zone name, or UTC).
+c.LatePenalty.deadlines = {
+    "a1_convolution": {"due": None, "percent_per_day": 10, "max_percent": 50},
+    "a2_pooling_and_networks": {"due": None, "percent_per_day": 10, "max_percent": 50},
+    "a3_backprop_and_speed": {"due": None, "percent_per_day": 10, "max_percent": 50},
+    "a4_train_a_convnet": {"due": None, "percent_per_day": 10, "max_percent": 50},
+}
+c.AssignLatePenalties.plugin_class = LatePenalty
+
+# Autograde's first pass, nbgrader's list with two changes: RecordDueDate writes the due
+# date above, and RestoreHiddenTests (cnnlib/grading/overwrite.py) puts the hidden tests
+# back without a checksum warning for each test cell left as released, while a locked
+# cell the student edited is still reported.
+c.Autograde.sanitize_preprocessors = [
+    RecordDueDate, ClearOutput, DeduplicateIds, OverwriteKernelspec, RestoreHiddenTests, CheckCellMetadata,
+]
+# A deleted test cell is put back from the gradebook and graded, instead of scoring zero
+# and waiting for a grader.
+c.OverwriteCells.add_missing_cells = True
+
+# `make grades`: nbgrader's CSV plus each test cell's score and a needs_manual_grade column.
+c.ExportApp.plugin_class = PartsCsvExport
+
+# `nbgrader validate` cuts each line of a failing cell's error at this width (nbgrader's
+# default: 90) and draws its rules as wide. The grading checks' messages run longer: a
+# wrong result's shapes and relative error, up to 200 characters, and a known mistake's
+# sentence with its book link, up to about 280. (JupyterLab's Validate button cuts nothing.)
+c.Validator.width = 320

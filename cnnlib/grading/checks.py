@@ -156,22 +156,28 @@ def check_against(
         show: print one line per result checked (visible tests).
 
     Raises:
-        AssertionError: naming the case by shapes, and what is wrong.
+        AssertionError: what is wrong first, then the case by shapes (never values),
+            then a known mistake's sentence when ``diagnose`` recognises one.
 
     >>> check_against(np.negative, lambda x: -x, {"x": np.ones(2)}, "negate")
     >>> check_against(np.negative, np.array([-1.0, -1.0]), {"x": np.ones(2)}, "negate", show=True)
-    negate(x of shape (2,) float64): relative error 0.00e+00, should be below 1e-07: OK
+    negate: relative error 0.00e+00, should be below 1e-07: OK (x of shape (2,) float64)
+    >>> check_against(np.positive, lambda x: -x, {"x": np.ones(2)}, "negate")
+    Traceback (most recent call last):
+    ...
+    AssertionError: negate is wrong: relative error 1.00e+00, should be below 1e-07; case: x of shape (2,) float64
     """
     originals = {key: value.copy() if isinstance(value, np.ndarray) else value for key, value in args.items()}
-    call = f"{name}({describe(args)})"
+    case = describe(args)
     try:
         actual = fn(*args.values())
     except Exception as raised:
-        raise AssertionError(f"{call} raised {type(raised).__name__}: {raised}") from None
+        raise AssertionError(f"{name} raised {type(raised).__name__}: {raised}; case: {case}") from None
     changed = _changed(args, originals)
     if changed:
         arg, how = changed
-        raise AssertionError(f"{call} changed its argument {arg}.\n{MISTAKES['input_changed'].explain(arg=arg, how=how)}")
+        hint = MISTAKES["input_changed"].explain(arg=arg, how=how)
+        raise AssertionError(f"{name} changed its argument {arg}; case: {case}.\n{hint}")
     if callable(reference):
         expected = reference(*(_as_float(value) for value in originals.values()))
     else:
@@ -181,18 +187,19 @@ def check_against(
     if outputs:
         if not isinstance(actual, tuple | list) or len(actual) != len(outputs):
             got = f"a {type(actual).__name__} of {len(actual)}" if isinstance(actual, tuple | list) else type(actual).__name__
-            raise AssertionError(f"{call} should return a tuple ({', '.join(outputs)}), got {got}")
-        pairs = [(a, np.asarray(e), f"{call}'s {out}") for a, e, out in zip(actual, expected, outputs, strict=True)]
+            raise AssertionError(f"{name} should return a tuple ({', '.join(outputs)}), got {got}; case: {case}")
+        pairs = [(a, np.asarray(e), f"{name}'s {out}") for a, e, out in zip(actual, expected, outputs, strict=True)]
     else:
-        pairs = [(actual, np.asarray(expected), call)]
+        pairs = [(actual, np.asarray(expected), name)]
     for got, want, what in pairs:
         problem = _mismatch(got, want, what, tol, dtypes, scaled)
         if problem:
             hint = diagnose(got, *originals.values()) if diagnose else None
-            raise AssertionError(problem if hint is None else f"{problem}.\n{hint}")
+            message = f"{problem}; case: {case}"
+            raise AssertionError(message if hint is None else f"{message}.\n{hint}")
         if show:
             error, measure = _error(got, want, scaled)
-            print(f"{what}: {measure} {error:.2e}, should be below {tol:.0e}: OK")
+            print(f"{what}: {measure} {error:.2e}, should be below {tol:.0e}: OK ({case})")
 
 
 def check_call(
@@ -201,7 +208,7 @@ def check_call(
     """Visible test: :func:`check_against` that prints each result's relative error.
 
     >>> check_call(np.abs, np.array([1.0, 2.0]), {"x": np.array([-1.0, 2.0])}, "abs")
-    abs(x of shape (2,) float64): relative error 0.00e+00, should be below 1e-07: OK
+    abs: relative error 0.00e+00, should be below 1e-07: OK (x of shape (2,) float64)
     """
     check_against(fn, expected, args, name, show=True, **options)
 

@@ -422,7 +422,8 @@ WRONG_ANSWERS = (
     WrongAnswer(
         A2, "conv1x1-loops-over-pixels",
         (("conv1x1", "    out = w @ x.reshape(N, C, H * W) + b[:, None]\n    return out.reshape(N, w.shape[0], H, W)",
-          "    out = np.zeros((N, w.shape[0], H, W), dtype=np.result_type(x, w, b, 1.0))\n    for i in range(H):\n        for j in range(W):\n"
+          "    out = np.zeros((N, w.shape[0], H, W), dtype=np.result_type(x, w, b, 1.0))\n"
+          "    for i in range(H):\n        for j in range(W):\n"
           "            out[:, :, i, j] = x[:, :, i, j] @ w.T + b\n    return out"),),
         frozenset({"test_conv1x1"}), "test_conv1x1", "loops in Python over output positions"),
     WrongAnswer(A2, "conv-layer-no-bias", (("alexnet_walk", "F * F * D * K + K", "F * F * D * K"),),
