@@ -39,10 +39,11 @@ def test_notebook_is_committed_without_outputs(path: Path) -> None:
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_every_part_has_points_and_a_hidden_test(assignment: str) -> None:
-    """Does every test cell carry points and hidden tests, and every answer cell a solution region?"""
+    """Does every test cell carry points and hidden tests, every answer a solution region, every written answer points?"""
     nb = nbformat.read(notebook_of(SOLUTIONS / assignment), as_version=4)
-    tests = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")]
-    answers = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("solution")]
+    meta = [c.metadata.get("nbgrader", {}) for c in nb.cells]
+    tests = [c for c, m in zip(nb.cells, meta, strict=True) if m.get("grade") and not m.get("solution")]
+    answers = [c for c, m in zip(nb.cells, meta, strict=True) if m.get("solution")]
     assert tests and answers
     for cell in tests:
         grade_id = cell.metadata["nbgrader"]["grade_id"]
@@ -50,6 +51,9 @@ def test_every_part_has_points_and_a_hidden_test(assignment: str) -> None:
         assert "### BEGIN HIDDEN TESTS" in cell.source, f"{grade_id} has no hidden tests"
     for cell in answers:
         assert "### BEGIN SOLUTION" in cell.source, cell.metadata["nbgrader"]["grade_id"]
+        # A written answer (graded by hand) carries its points itself.
+        if cell.metadata["nbgrader"].get("grade"):
+            assert cell.cell_type == "markdown" and cell.metadata["nbgrader"]["points"] > 0, cell.metadata["nbgrader"]["grade_id"]
 
 
 def test_exercises_are_what_nbgrader_generates(course: Course) -> None:
