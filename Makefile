@@ -1,7 +1,8 @@
 # The course's commands. `make book` builds and opens the course; `make test`
 # runs every test. Both set themselves up on a machine with nothing but
 # Python 3.11+: a virtual environment in .venv, the pinned requirements, cnnlib,
-# and (for the browser test, where apt-get exists) Debian's chromium.
+# and (for the browser test and the grading sandbox, where apt-get exists) Debian's
+# chromium and bubblewrap.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -40,7 +41,7 @@ book-strict: $(STAMP)
 open: book  ## Build the book, then open it in a browser
 	$(BIN)/python -m webbrowser "file://$(CURDIR)/$(BOOK)"
 
-system-deps:  ## Install Debian's chromium and chromedriver for the browser test (apt only)
+system-deps:  ## Install Debian's chromium, chromedriver (browser test) and bubblewrap (grading sandbox); apt only
 	@$(PYTHON) tools/system_deps.py
 
 test: $(STAMP) system-deps lint book-strict  ## Set up, lint, build the book with warnings as errors, run every test

@@ -1,0 +1,140 @@
+"""Does the sandbox keep student code away from the course, the network and the machine's resources?
+
+Each test starts a small Python program as student code would run, through
+:func:`sandbox.start`, and checks what it could do from outside. Without
+bubblewrap (a machine where Debian's package is not installed) the isolation
+tests skip and say why, except in CI, where ``make test`` installs it.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from cnnlib.grading.sealed import sandbox
+from cnnlib.grading.sealed.sandbox import Limits
+
+REPO = Path(__file__).resolve().parents[4]
+needs_bwrap = pytest.mark.skipif(
+    sandbox._bwrap() is None and not os.environ.get("CI"), reason="bubblewrap is not installed (apt-get install bubblewrap)"
+)
+
+
+def run(code: str, workdir: Path, limits: Limits | None = None, timeout: float = 60) -> tuple[int, str]:
+    """Run ``code`` with this interpreter in the sandbox; its exit status and output (stdout and stderr)."""
+    box = sandbox.start([sys.executable, "-c", textwrap.dedent(code)], workdir, limits or Limits(), stderr=subprocess.STDOUT)
+    try:
+        out, _ = box.process.communicate(timeout=timeout)
+    finally:
+        sandbox.stop(box)
+    return box.process.returncode, out.decode(errors="replace")
+
+
+def test_isolation_is_stated() -> None:
+    """Does isolation() name bubblewrap when it is there, and say plainly when it is not?"""
+    line = sandbox.isolation()
+    assert line.startswith("bubblewrap") if sandbox._bwrap() else line.startswith("NO SANDBOX")
+
+
+@needs_bwrap
+def test_the_course_and_home_folders_are_hidden_and_the_submission_writable(tmp_path: Path) -> None:
+    """Can student code see neither solutions/ nor the home folder, and write only its own folder?"""
+    code = f"""
+        import os, pathlib
+        print("solutions", os.path.exists({str(REPO / "solutions")!r}))
+        print("home", os.listdir(os.path.expanduser("~root")) if os.path.exists(os.path.expanduser("~root")) else [])
+        pathlib.Path("answer.txt").write_text("mine")
+        try:
+            open({str(REPO / "nbgrader_config.py")!r}, "a").write("c.evil = 1")
+        except OSError as error:
+            print("config", type(error).__name__)
+        import numpy, cnnlib
+        print("imports ok")
+    """
+    status, out = run(code, tmp_path)
+    assert status == 0, out
+    assert "solutions False" in out and "imports ok" in out
+    assert (tmp_path / "answer.txt").read_text() == "mine"
+    assert "c.evil" not in (REPO / "nbgrader_config.py").read_text()
+
+
+@needs_bwrap
+def test_there_is_no_network(tmp_path: Path) -> None:
+    """Does a connection to any address, even this machine's loopback server, fail?"""
+    status, out = run("""
+        import socket
+        for host in ["127.0.0.1", "10.0.0.1"]:
+            try:
+                socket.create_connection((host, 9), timeout=2)
+            except OSError as error:
+                print(host, "refused", type(error).__name__)
+    """, tmp_path)
+    assert out.count("refused") == 2, out
+
+
+def test_a_process_left_running_is_killed(tmp_path: Path) -> None:
+    """Is a background process that the student code starts (in a new session even) gone after stop()?"""
+    status, out = run("""
+        import subprocess, sys
+        beat = "import time, pathlib\\nwhile True:\\n    pathlib.Path('alive').touch()\\n    time.sleep(0.1)"
+        subprocess.Popen([sys.executable, "-c", beat], start_new_session=True)
+        import os, time
+        while not os.path.exists("alive"):  # the background process is running
+            time.sleep(0.05)
+        print("started")
+    """, tmp_path)
+    assert "started" in out
+    stamp = (tmp_path / "alive").stat().st_mtime_ns
+    time.sleep(0.5)
+    assert (tmp_path / "alive").stat().st_mtime_ns == stamp, "a process of the sandbox still runs after stop()"
+
+
+def test_a_large_file_is_cut_at_the_limit(tmp_path: Path) -> None:
+    """Is a file written past the file-size limit stopped there?"""
+    status, out = run("""
+        with open("big.bin", "wb") as f:
+            for _ in range(100):
+                f.write(b"x" * 2**20)
+    """, tmp_path, Limits(file_bytes=8 * 2**20))
+    assert status != 0
+    assert (tmp_path / "big.bin").stat().st_size <= 8 * 2**20
+
+
+def test_memory_is_limited(tmp_path: Path) -> None:
+    """Does allocating past the memory limit end the program instead of the machine?"""
+    status, out = run("""
+        import numpy as np
+        blocks = [np.ones(2**27) for _ in range(40)]  # 40 GiB
+        print("allocated")
+    """, tmp_path, Limits(memory_bytes=2**30), timeout=60)
+    assert status != 0 and "allocated" not in out
+
+
+@pytest.mark.skipif(os.geteuid() == 0 and not sandbox._cgroup_dirs("probe"), reason="root without cgroups: no process limit")
+def test_processes_are_limited(tmp_path: Path) -> None:
+    """Does starting 300 processes fail past the limit, leaving none behind?"""
+    status, out = run("""
+        import subprocess, sys
+        started = 0
+        try:
+            for _ in range(300):
+                subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+                started += 1
+        except OSError as error:
+            print("stopped at", started, type(error).__name__)
+    """, tmp_path, Limits(processes=20), timeout=120)
+    assert "stopped at" in out, out
+    assert int(out.split("stopped at")[1].split()[0]) < 20
+
+
+def test_cpu_time_is_limited(tmp_path: Path) -> None:
+    """Is an endless loop ended by the CPU limit?"""
+    start = time.perf_counter()
+    status, _ = run("while True: pass", tmp_path, Limits(cpu_seconds=1), timeout=30)
+    assert status != 0 and time.perf_counter() - start < 10
