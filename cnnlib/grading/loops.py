@@ -46,6 +46,9 @@ def python_lines(fn: Callable[..., object], *args: Any) -> int:
     >>> python_lines(loop, 10) - python_lines(loop, 5)
     10
     """
+    sealed = getattr(fn, "__sealed_watch__", None)
+    if sealed is not None:  # a sandboxed student function: count where it runs (cnnlib.grading.sealed)
+        return int(sealed("python_lines", *args))
     count = 0
     library: dict[str, bool] = {}
 

@@ -41,11 +41,16 @@ def _package_dirs() -> dict[str, str]:
 NUMPY_CONVOLUTIONS = {np.convolve._implementation.__code__, np.correlate._implementation.__code__}
 
 
+SEALED_DIR = os.path.join(os.path.realpath(os.path.dirname(__file__)), "sealed", "")
+
+
 def _python_offender(frame: FrameType) -> str | None:
     code = frame.f_code
     if code in NUMPY_CONVOLUTIONS:
         return f"numpy.{code.co_name}"
     filename = os.path.realpath(code.co_filename)
+    if filename.startswith(SEALED_DIR):  # the sandbox's plumbing calling back to the grader, not a library's op
+        return None
     for directory, package in _package_dirs().items():
         if filename.startswith(directory):
             return f"{package} ({code.co_name} in {os.path.relpath(filename, os.path.dirname(directory[:-1]))})"
@@ -76,6 +81,13 @@ def no_library_calls(fn: Callable[..., Any], *args: Any, name: str | None = None
     ...
     AssertionError: conv calls numpy.convolve; this part asks you to write it yourself ...
     """
+    label = name or getattr(fn, "__name__", "your function")
+    sealed = getattr(fn, "__sealed_watch__", None)
+    if sealed is not None:  # a sandboxed student function: the tripwire runs where it runs (cnnlib.grading.sealed)
+        complaint = sealed("library_calls", *args)
+        if complaint:
+            raise AssertionError(complaint)
+        return
     offenders: list[str] = []
 
     def profile(frame: FrameType, event: str, arg: object) -> None:
@@ -95,7 +107,6 @@ def no_library_calls(fn: Callable[..., Any], *args: Any, name: str | None = None
     finally:
         sys.setprofile(previous)
     if offenders:
-        label = name or getattr(fn, "__name__", "your function")
         raise AssertionError(
             f"{label} calls {offenders[0]}; this part asks you to write it yourself with numpy arrays and loops, "
             "not to call a library's convolution or pooling"

@@ -1,0 +1,171 @@
+"""Grade one submission sealed: its answers run in the sandbox, the tests and their verdicts outside it.
+
+:func:`grade` walks the instructor's notebook (:mod:`.structure`). Set-up cells
+run on both sides (a locked cell that uses the answers, like a timing shown to the
+student, runs in the sandbox only). Each answer runs in the sandbox, and the names the
+instructor's answer defines come back into the grader's namespace as plain
+data or as proxies; the student's other names, modules and monkeypatches stay
+in the sandbox. Each test cell runs in the grader's own process, in that
+namespace, so ``np.allclose``, ``cnnlib`` and the assertions that judge an
+answer are the grader's, not the student's. Every cell has its own time bound:
+a cell that runs past it fails alone, the sandbox is restarted and the answers
+before it are run again for the cells after it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from nbformat import NotebookNode
+
+from cnnlib.grading.sealed.endpoint import RemoteError, TimeoutReached
+from cnnlib.grading.sealed.sandbox import Limits
+from cnnlib.grading.sealed.session import Session
+from cnnlib.grading.sealed.structure import Cell, answers_of, defined_names, structure
+from cnnlib.grading.sealed.wire import WireError
+
+SANDBOX_FAILURES = (TimeoutReached, EOFError, WireError, BrokenPipeError)
+
+
+@dataclass
+class CellResult:
+    """What one cell did: its printed output and its error (``ename``, ``evalue``, ``traceback``) or None."""
+
+    grade_id: str
+    kind: str
+    output: str = ""
+    error: dict[str, str] | None = None
+    seconds: float = 0.0
+
+
+@dataclass
+class Graded:
+    """A submission's results, cell by cell, and what the instructor should look at."""
+
+    results: list[CellResult] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+
+    def failed(self) -> set[str]:
+        """The grade_ids of the test cells that failed."""
+        return {r.grade_id for r in self.results if r.kind == "test" and r.error}
+
+
+def _error(ename: str, evalue: str, tb: str = "") -> dict[str, str]:
+    return {"ename": ename, "evalue": evalue, "traceback": tb}
+
+
+class _Grading:
+    """The state of one submission's grading: the sandbox, the grader's namespace, the answers run so far."""
+
+    def __init__(self, cells: list[Cell], answers: dict[str, str], workdir: Path, limits: Limits | None) -> None:
+        self.cells, self.answers, self.workdir, self.limits = cells, answers, workdir, limits
+        self.namespace: dict[str, Any] = {"__name__": "__main__"}
+        self.given = {c.grade_id: defined_names(c.source) for c in cells if c.kind == "answer"}
+        self.done: list[Cell] = []  # set-up and answer cells run, in order, to replay after a restart
+        self.session = Session(workdir, limits)
+
+    def restart(self) -> None:
+        """A new sandbox with the set-up and answers run so far (each within its bound; failures are ignored)."""
+        self.session.close()
+        self.session = Session(self.workdir, self.limits)
+        for cell in self.done:
+            try:
+                self.session.exec(self.answers.get(cell.grade_id, cell.source), cell.seconds)
+            except SANDBOX_FAILURES:
+                self.session.close()
+                self.session = Session(self.workdir, self.limits)
+        for cell in self.done:
+            if cell.kind == "answer":
+                self.fetch(cell)
+
+    def fetch(self, cell: Cell) -> None:
+        """Bring the names that the instructor's answer ``cell`` defines from the sandbox into the grader's namespace."""
+        for name in sorted(self.given[cell.grade_id]):
+            try:
+                self.namespace[name] = self.session.get(name, cell.seconds)
+            except (NameError, RemoteError):  # not defined there: the tests that use it fail with NameError
+                self.namespace.pop(name, None)
+
+    def run_setup(self, cell: Cell) -> CellResult:
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            exec(compile(cell.source, f"<{cell.grade_id}>", "exec"), self.namespace)  # noqa: S102 - instructor's code
+        self.session.exec(cell.source, cell.seconds)
+        self.done.append(cell)
+        return CellResult(cell.grade_id, cell.kind, out.getvalue())
+
+    def run_info(self, cell: Cell) -> CellResult:
+        """A locked cell that uses the answers (a timing for the student, say): in the sandbox only, never graded."""
+        try:
+            ran = self.session.exec(cell.source, cell.seconds)
+        except SANDBOX_FAILURES as failure:
+            self.restart()
+            return CellResult(cell.grade_id, cell.kind, error=_stopped(cell, failure))
+        return CellResult(cell.grade_id, cell.kind, ran["output"], ran["error"])
+
+    def run_answer(self, cell: Cell) -> CellResult:
+        try:
+            ran = self.session.exec(self.answers[cell.grade_id], cell.seconds)
+        except SANDBOX_FAILURES as failure:
+            self.restart()
+            return CellResult(cell.grade_id, cell.kind, error=_stopped(cell, failure))
+        self.done.append(cell)
+        self.fetch(cell)
+        return CellResult(cell.grade_id, cell.kind, ran["output"], ran["error"])
+
+    def run_test(self, cell: Cell) -> CellResult:
+        out = io.StringIO()
+        self.session.endpoint.deadline = time.monotonic() + cell.seconds
+        try:
+            with contextlib.redirect_stdout(out):
+                exec(compile(cell.source, f"<{cell.grade_id}>", "exec"), self.namespace)  # noqa: S102 - instructor's code
+        except SANDBOX_FAILURES as failure:
+            self.restart()
+            return CellResult(cell.grade_id, cell.kind, out.getvalue(), _stopped(cell, failure))
+        except RemoteError as raised:
+            return CellResult(cell.grade_id, cell.kind, out.getvalue(), _error(raised.ename, raised.evalue))
+        except Exception as raised:
+            lines = traceback.format_exception(type(raised), raised, raised.__traceback__)
+            error = _error(type(raised).__name__, str(raised), "".join(lines[-3:]))
+            return CellResult(cell.grade_id, cell.kind, out.getvalue(), error)
+        finally:
+            self.session.endpoint.deadline = None
+        return CellResult(cell.grade_id, cell.kind, out.getvalue())
+
+
+def _stopped(cell: Cell, failure: BaseException) -> dict[str, str]:
+    if isinstance(failure, TimeoutReached):
+        return _error("TimeoutError", f"the cell ran longer than its bound of {cell.seconds:g} s and was stopped")
+    return _error("SandboxError", f"the submission's process ended or broke the protocol while this cell ran ({failure})")
+
+
+def grade(source: NotebookNode, submission: NotebookNode, workdir: Path, limits: Limits | None = None) -> Graded:
+    """Run ``submission``'s answers sealed against ``source``'s tests; the result of every cell.
+
+    Args:
+        source: the instructor's notebook (solutions and hidden tests).
+        submission: the student's notebook; only its answer cells' sources are used.
+        workdir: an empty folder, the only one the submission's code can write.
+        limits: the sandbox's resource limits.
+    """
+    cells = structure(source)
+    answers, flags = answers_of(submission, cells)
+    graded = Graded(flags=flags)
+    grading = _Grading(cells, answers, workdir, limits)
+    try:
+        for cell in cells:
+            start = time.perf_counter()
+            run = {"setup": grading.run_setup, "info": grading.run_info, "answer": grading.run_answer,
+                   "test": grading.run_test}[cell.kind]
+            result = run(cell)
+            result.seconds = time.perf_counter() - start
+            graded.results.append(result)
+    finally:
+        grading.session.close()
+    return graded
