@@ -9,13 +9,24 @@ targets (``make release``, ``make autograde`` ...) run nbgrader with this file.
 import os
 from pathlib import Path
 
-from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
-from nbgrader.preprocessors import CheckCellMetadata, ClearOutput, DeduplicateIds, GetGrades, OverwriteKernelspec
+from nbconvert.preprocessors import ClearMetadataPreprocessor, CSSHTMLHeaderPreprocessor
+from nbgrader.preprocessors import (
+    AssignLatePenalties,
+    CheckCellMetadata,
+    ClearOutput,
+    DeduplicateIds,
+    GetGrades,
+    IgnorePattern,
+    LimitOutput,
+    OverwriteKernelspec,
+    SaveAutoGrades,
+)
 
 from cnnlib.grading.export import PartsCsvExport
 from cnnlib.grading.feedback import HideHiddenTests
 from cnnlib.grading.late import LatePenalty, RecordDueDate
 from cnnlib.grading.overwrite import RestoreHiddenTests
+from cnnlib.grading.sealed.execute import SealedExecute
 
 c = get_config()  # noqa: F821 - provided by traitlets when nbgrader loads this file
 
@@ -77,3 +88,14 @@ c.ExportApp.plugin_class = PartsCsvExport
 # wrong result's shapes and relative error, up to 200 characters, and a known mistake's
 # sentence with its book link, up to about 280. (JupyterLab's Validate button cuts nothing.)
 c.Validator.width = 320
+
+# Sealed grading (cnnlib/grading/sealed): for these assignments, student code runs in a
+# sandbox (bubblewrap: no network, the course folder hidden, limits on CPU, memory,
+# processes and file size) and the tests judge it from outside, each test cell within its
+# own time bound. Assignment 4 passes torch models between tests and answers, which the
+# sandbox's protocol does not carry yet: it runs in nbgrader's kernel, as before.
+c.Autograde.autograde_preprocessors = [
+    SealedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades, AssignLatePenalties,
+    CheckCellMetadata,
+]
+c.SealedExecute.sealed_assignments = ["a1_convolution", "a2_pooling_and_networks", "a3_backprop_and_speed"]

@@ -27,7 +27,7 @@ from nbformat import NotebookNode
 from cnnlib.grading.sealed.endpoint import RemoteError, TimeoutReached
 from cnnlib.grading.sealed.sandbox import Limits
 from cnnlib.grading.sealed.session import Session
-from cnnlib.grading.sealed.structure import Cell, answers_of, defined_names, structure
+from cnnlib.grading.sealed.structure import DEFAULT_SECONDS, Cell, answers_of, defined_names, structure
 from cnnlib.grading.sealed.wire import WireError
 
 SANDBOX_FAILURES = (TimeoutReached, EOFError, WireError, BrokenPipeError)
@@ -145,7 +145,8 @@ def _stopped(cell: Cell, failure: BaseException) -> dict[str, str]:
     return _error("SandboxError", f"the submission's process ended or broke the protocol while this cell ran ({failure})")
 
 
-def grade(source: NotebookNode, submission: NotebookNode, workdir: Path, limits: Limits | None = None) -> Graded:
+def grade(source: NotebookNode, submission: NotebookNode, workdir: Path, limits: Limits | None = None,
+          seconds: float = DEFAULT_SECONDS) -> Graded:
     """Run ``submission``'s answers sealed against ``source``'s tests; the result of every cell.
 
     Args:
@@ -153,8 +154,9 @@ def grade(source: NotebookNode, submission: NotebookNode, workdir: Path, limits:
         submission: the student's notebook; only its answer cells' sources are used.
         workdir: an empty folder, the only one the submission's code can write.
         limits: the sandbox's resource limits.
+        seconds: each cell's time bound, unless the source notebook's cell sets its own.
     """
-    cells = structure(source)
+    cells = structure(source, seconds)
     answers, flags = answers_of(submission, cells)
     graded = Graded(flags=flags)
     grading = _Grading(cells, answers, workdir, limits)

@@ -92,11 +92,12 @@ def defined_names(source: str) -> set[str]:
     return found
 
 
-def structure(source: NotebookNode) -> list[Cell]:
+def structure(source: NotebookNode, seconds: float = DEFAULT_SECONDS) -> list[Cell]:
     """The code cells of the instructor's notebook that grading runs, in order (markdown answers are graded by hand).
 
     A locked cell that is neither an answer nor a test is set-up, or "info" when it
-    uses a name an answer defines (it then runs with the student's code only).
+    uses a name an answer defines (it then runs with the student's code only). Each
+    cell's time bound is its metadata's ``cnnlib.seconds``, or ``seconds``.
     """
     cells, given = [], set()
     for cell in source.cells:
@@ -109,8 +110,8 @@ def structure(source: NotebookNode) -> list[Cell]:
         if kind == "answer":
             given |= defined_names(cell.source)
         if kind:
-            seconds = float(cell.metadata.get("cnnlib", {}).get("seconds", DEFAULT_SECONDS))
-            cells.append(Cell(meta["grade_id"], kind, cell.source, float(meta.get("points", 0) or 0), seconds))
+            bound = float(cell.metadata.get("cnnlib", {}).get("seconds", seconds))
+            cells.append(Cell(meta["grade_id"], kind, cell.source, float(meta.get("points", 0) or 0), bound))
     return cells
 
 

@@ -1,0 +1,75 @@
+"""nbgrader's Execute step, sealed: ``nbgrader autograde`` runs student code in the sandbox.
+
+:class:`SealedExecute` replaces nbgrader's ``Execute`` in
+``Autograde.autograde_preprocessors`` (``nbgrader_config.py``). For an
+assignment listed in ``sealed_assignments`` it grades the notebook with
+:func:`cnnlib.grading.sealed.runner.grade` against the instructor's notebook in
+``solutions/`` and writes each cell's output and error into the notebook, where
+nbgrader reads the scores as usual: the gradebook, the formgrader, feedback and
+export are nbgrader's own. Any other assignment runs in nbgrader's kernel as
+before (assignment 4 passes torch models between the tests and the answers,
+which the sandbox's protocol does not carry yet). Every flag the grading
+raises (a missing or duplicated answer cell) is logged with the isolation in force.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import nbformat
+from nbconvert.exporters.exporter import ResourcesDict
+from nbformat import NotebookNode
+from nbformat.v4 import new_output
+from nbgrader.coursedir import CourseDirectory
+from nbgrader.preprocessors import Execute
+from traitlets import Float, List, Unicode
+
+from cnnlib.grading.sealed.runner import grade
+from cnnlib.grading.sealed.sandbox import isolation
+from cnnlib.grading.sealed.structure import DEFAULT_SECONDS
+
+
+class SealedExecute(Execute):
+    """Execute that grades the listed assignments sealed, and the others in nbgrader's kernel."""
+
+    sealed_assignments = List(
+        Unicode(), default_value=[], help="Assignments whose student code runs in the sandbox, tests outside it"
+    ).tag(config=True)
+    cell_seconds = Float(
+        DEFAULT_SECONDS, help="Each sealed cell's time bound, unless its source cell's metadata sets cnnlib.seconds"
+    ).tag(config=True)
+
+    def _source(self, resources: ResourcesDict) -> NotebookNode:
+        """The instructor's notebook of this assignment, from the course's source folder."""
+        converter = getattr(self.parent, "parent", None)
+        coursedir = getattr(converter, "coursedir", None) or CourseDirectory(config=self.config)
+        assignment, notebook = resources["nbgrader"]["assignment"], resources["nbgrader"]["notebook"]
+        folder = Path(coursedir.format_path(coursedir.source_directory, ".", assignment))
+        return nbformat.read(folder / f"{notebook}.ipynb", as_version=4)
+
+    def preprocess(self, nb: NotebookNode, resources: ResourcesDict) -> tuple[NotebookNode, ResourcesDict]:
+        if resources["nbgrader"]["assignment"] not in self.sealed_assignments:
+            return super().preprocess(nb, resources)
+        source = self._source(resources)
+        with tempfile.TemporaryDirectory(prefix="cnnlib-submission-") as workdir:
+            graded = grade(source, nb, Path(workdir), seconds=self.cell_seconds)
+        by_id = {result.grade_id: result for result in graded.results}
+        for cell in nb.cells:
+            if cell.cell_type != "code":
+                continue
+            cell.outputs, cell.execution_count = [], None
+            result = by_id.get(cell.metadata.get("nbgrader", {}).get("grade_id"))
+            if result is None:
+                continue
+            if result.output:
+                cell.outputs.append(new_output("stream", name="stdout", text=result.output))
+            if result.error:
+                error = result.error
+                cell.outputs.append(new_output("error", ename=error["ename"], evalue=error["evalue"],
+                                               traceback=[f"{error['ename']}: {error['evalue']}"]))
+        student, assignment = resources["nbgrader"]["student"], resources["nbgrader"]["assignment"]
+        self.log.info("%s, %s graded sealed: %s", student, assignment, isolation())
+        for flag in graded.flags:
+            self.log.warning("%s, %s: %s", student, assignment, flag)
+        return nb, resources
