@@ -26,6 +26,7 @@ from nbformat import NotebookNode
 
 from cnnlib.grading.sealed.endpoint import RemoteError, TimeoutReached
 from cnnlib.grading.sealed.sandbox import Limits
+from cnnlib.grading.sealed.scan import scan
 from cnnlib.grading.sealed.session import Session
 from cnnlib.grading.sealed.structure import DEFAULT_SECONDS, Cell, answers_of, defined_names, structure
 from cnnlib.grading.sealed.wire import WireError
@@ -46,7 +47,8 @@ class CellResult:
 
 @dataclass
 class Graded:
-    """A submission's results, cell by cell, and what the instructor should look at."""
+    """A submission's results, cell by cell, and what the instructor should look at (cells missing or
+    duplicated, code that looks like tampering: flagged, never scored)."""
 
     results: list[CellResult] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
@@ -158,6 +160,7 @@ def grade(source: NotebookNode, submission: NotebookNode, workdir: Path, limits:
     """
     cells = structure(source, seconds)
     answers, flags = answers_of(submission, cells)
+    flags += [f"possible tampering: {finding}" for grade_id, code in answers.items() for finding in scan(grade_id, code)]
     graded = Graded(flags=flags)
     grading = _Grading(cells, answers, workdir, limits)
     try:

@@ -123,7 +123,9 @@ def test_a_cheat_gains_nothing_and_costs_only_its_part(attack: str, tmp_path: Pa
     """Does an answer that attacks the tests (patching numpy or the checks, inspecting frames, reading the
     solution) still fail conv_forward's tests, while the other parts keep their points?"""
     source, submission = cheat({"conv_forward": ATTACKS[attack]})
-    assert cheat_failed(source, submission, tmp_path) == {"test_conv_forward", "test_worked_numbers"}
+    graded = grade(source, submission, tmp_path)
+    assert graded.failed() == {"test_conv_forward", "test_worked_numbers"}
+    assert any(flag.startswith("possible tampering: conv_forward") for flag in graded.flags), graded.flags
 
 
 def cheat_failed(source: nbformat.NotebookNode, submission: nbformat.NotebookNode, workdir: Path) -> set[str]:
