@@ -94,8 +94,12 @@ collect-zip: $(STAMP)  ## Instructors: unpack an LMS download (downloaded/<assig
 	@test -n "$(ZIPPED)" || { echo "Nothing to collect: put the LMS's zip files in downloaded/<assignment>/archive/"; exit 1; }
 	for a in $(ZIPPED); do $(NBGRADER) zip_collect $$a --force || exit 1; done
 
+# Sealed assignments are graded on every core first (cnnlib/grading/sealed/batch.py); nbgrader then
+# records each result in the gradebook, and the class report follows (reports/<assignment>.html).
 autograde: $(STAMP)  ## Instructors: run every new submission with the hidden tests (or STUDENT=id's again), into autograded/ and the gradebook
-	$(NBGRADER) autograde "$(ASSIGNMENT)" $(ONE_STUDENT)
+	$(NBGRADER_ENV) $(BIN)/python -m cnnlib.grading.sealed.batch . "$(ASSIGNMENT)" $(STUDENT)
+	$(NBGRADER) autograde "$(ASSIGNMENT)" $(ONE_STUDENT); status=$$?; \
+	  $(NBGRADER_ENV) $(BIN)/python -m cnnlib.grading.sealed.report . "$(ASSIGNMENT)"; exit $$status
 
 feedback: $(STAMP)  ## Instructors: write feedback HTML (hidden tests hidden, known mistakes named) into feedback/
 	$(NBGRADER) generate_feedback "$(ASSIGNMENT)" $(ONE_STUDENT)

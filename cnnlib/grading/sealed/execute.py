@@ -25,6 +25,7 @@ from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import Execute
 from traitlets import Float, List, Unicode
 
+from cnnlib.grading.sealed.batch import cached, key
 from cnnlib.grading.sealed.runner import grade
 from cnnlib.grading.sealed.sandbox import isolation
 from cnnlib.grading.sealed.structure import DEFAULT_SECONDS
@@ -40,10 +41,13 @@ class SealedExecute(Execute):
         DEFAULT_SECONDS, help="Each sealed cell's time bound, unless its source cell's metadata sets cnnlib.seconds"
     ).tag(config=True)
 
+    def _coursedir(self) -> CourseDirectory:
+        converter = getattr(self.parent, "parent", None)
+        return getattr(converter, "coursedir", None) or CourseDirectory(config=self.config)
+
     def _source(self, resources: ResourcesDict) -> NotebookNode:
         """The instructor's notebook of this assignment, from the course's source folder."""
-        converter = getattr(self.parent, "parent", None)
-        coursedir = getattr(converter, "coursedir", None) or CourseDirectory(config=self.config)
+        coursedir = self._coursedir()
         assignment, notebook = resources["nbgrader"]["assignment"], resources["nbgrader"]["notebook"]
         folder = Path(coursedir.format_path(coursedir.source_directory, ".", assignment))
         return nbformat.read(folder / f"{notebook}.ipynb", as_version=4)
@@ -51,9 +55,13 @@ class SealedExecute(Execute):
     def preprocess(self, nb: NotebookNode, resources: ResourcesDict) -> tuple[NotebookNode, ResourcesDict]:
         if resources["nbgrader"]["assignment"] not in self.sealed_assignments:
             return super().preprocess(nb, resources)
-        source = self._source(resources)
-        with tempfile.TemporaryDirectory(prefix="cnnlib-submission-") as workdir:
-            graded = grade(source, nb, Path(workdir), seconds=self.cell_seconds)
+        source, coursedir = self._source(resources), self._coursedir()
+        names = resources["nbgrader"]
+        digest = key(source, nb, self.cell_seconds)
+        graded = cached(Path(coursedir.root), names["student"], names["assignment"], names["notebook"], digest)
+        if graded is None:  # not graded by `python -m cnnlib.grading.sealed.batch` (make autograde runs it first)
+            with tempfile.TemporaryDirectory(prefix="cnnlib-submission-") as workdir:
+                graded = grade(source, nb, Path(workdir), seconds=self.cell_seconds)
         by_id = {result.grade_id: result for result in graded.results}
         for cell in nb.cells:
             if cell.cell_type != "code":

@@ -1,0 +1,136 @@
+"""Grade a class sealed on every core, before nbgrader records the grades.
+
+``python -m cnnlib.grading.sealed.batch COURSE [ASSIGNMENT [STUDENT]]`` grades
+every submission of the sealed assignments (``SealedExecute.sealed_assignments``
+and ``cell_seconds`` in ``COURSE/nbgrader_config.py``; ASSIGNMENT may be a
+pattern) in ``COURSE/submitted/`` in a pool of
+worker processes, one per core, with a progress bar and an estimate of the
+time left, and keeps each result in ``COURSE/autograded/.sealed/``, keyed by a
+hash of the answers, the instructor's notebook and the time bound.
+:class:`~cnnlib.grading.sealed.execute.SealedExecute` then finds the result
+there instead of grading again, so ``nbgrader autograde``, which writes the
+gradebook one submission after another, only records. A submission that
+cannot be read (not a notebook, an empty file) is reported and left for
+nbgrader, which flags it; the batch never stops on one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fnmatch
+import hashlib
+import json
+import os
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import asdict
+from pathlib import Path
+
+import nbformat
+from nbformat import NotebookNode
+from traitlets.config.loader import PyFileConfigLoader
+
+from cnnlib.grading.sealed.runner import CellResult, Graded, grade
+from cnnlib.grading.sealed.sandbox import isolation
+from cnnlib.grading.sealed.structure import DEFAULT_SECONDS, answers_of, structure
+
+CACHE = Path("autograded") / ".sealed"
+
+
+def key(source: NotebookNode, submission: NotebookNode, seconds: float) -> str:
+    """What a sealed result depends on: the instructor's notebook, the submission's answers, the time bound."""
+    answers, _ = answers_of(submission, structure(source, seconds))
+    text = json.dumps([nbformat.writes(source), answers, seconds], sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def cached(course: Path, student: str, assignment: str, notebook: str, digest: str) -> Graded | None:
+    """The result kept for this submission, if it was graded with the same answers, notebook and bound."""
+    path = course / CACHE / student / assignment / f"{notebook}.json"
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+    if data.get("key") != digest:
+        return None
+    return Graded([CellResult(**r) for r in data["results"]], list(data["flags"]))
+
+
+def _grade_one(course: str, student: str, assignment: str, notebook: str, seconds: float) -> tuple[str, float, str]:
+    """Grade one submission into the cache (runs in a pool worker); its student, seconds and a problem, if any."""
+    start = time.perf_counter()
+    root = Path(course)
+    try:
+        source = nbformat.read(root / "solutions" / assignment / f"{notebook}.ipynb", as_version=4)
+        submission = nbformat.read(root / "submitted" / student / assignment / f"{notebook}.ipynb", as_version=4)
+    except Exception as error:  # noqa: BLE001 - an unreadable submission is reported, never fatal
+        return student, time.perf_counter() - start, f"cannot be read as a notebook ({type(error).__name__}: {error})"
+    digest = key(source, submission, seconds)
+    if cached(root, student, assignment, notebook, digest) is None:
+        with tempfile.TemporaryDirectory(prefix="cnnlib-submission-") as workdir:
+            graded = grade(source, submission, Path(workdir), seconds=seconds)
+        path = root / CACHE / student / assignment / f"{notebook}.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        results = [asdict(r) for r in graded.results]
+        path.write_text(json.dumps({"key": digest, "results": results, "flags": graded.flags,
+                                    "seconds": time.perf_counter() - start}))
+    return student, time.perf_counter() - start, ""
+
+
+def submissions(course: Path, assignment: str, student: str | None = None) -> list[tuple[str, str]]:
+    """(student, notebook) for each submitted notebook of ``assignment``, or of one ``student``."""
+    found = []
+    for folder in sorted((course / "submitted").glob(f"{student or '*'}/{assignment}")):
+        found += [(folder.parent.name, path.stem) for path in sorted(folder.glob("*.ipynb"))]
+    return found
+
+
+def run(course: Path, assignment: str, student: str | None = None, seconds: float = DEFAULT_SECONDS,
+        workers: int | None = None) -> dict[str, float]:
+    """Grade every submission of ``assignment`` in parallel into the cache; seconds per student."""
+    todo = submissions(course, assignment, student)
+    workers = workers or os.cpu_count() or 1
+    print(f"Grading {len(todo)} submissions of {assignment} sealed, {workers} at a time. Isolation: {isolation()}")
+    times: dict[str, float] = {}
+    start = time.perf_counter()
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(_grade_one, str(course), s, assignment, nb, seconds) for s, nb in todo]
+        for done, future in enumerate(as_completed(futures), 1):
+            who, took, problem = future.result()
+            times[who] = took
+            elapsed = time.perf_counter() - start
+            left = elapsed / done * (len(todo) - done)
+            bar = "#" * (30 * done // len(todo))
+            print(f"\r[{bar:30}] {done}/{len(todo)}  {elapsed:5.0f} s, about {left:4.0f} s left", end="", flush=True)
+            if problem:
+                print(f"\n{who}: {problem}; nbgrader will flag it")
+    if todo:
+        print()
+    return times
+
+
+def sealed_config(course: Path) -> tuple[list[str], float]:
+    """The sealed assignments and the cells' time bound that the course's nbgrader_config.py sets."""
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
+    sealed = config.get("SealedExecute", {})
+    return list(sealed.get("sealed_assignments", [])), float(sealed.get("cell_seconds", DEFAULT_SECONDS))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("course", type=Path)
+    parser.add_argument("assignment", nargs="?", default="*", help="an assignment or a pattern (default: every one)")
+    parser.add_argument("student", nargs="?")
+    parser.add_argument("--workers", type=int, help="parallel submissions (default: the number of cores)")
+    options = parser.parse_args(argv)
+    course = options.course.resolve()
+    assignments, seconds = sealed_config(course)
+    for assignment in (a for a in assignments if fnmatch.fnmatch(a, options.assignment)):
+        run(course, assignment, options.student or None, seconds, options.workers)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
