@@ -99,3 +99,5 @@ c.Autograde.autograde_preprocessors = [
     CheckCellMetadata,
 ]
 c.SealedExecute.sealed_assignments = ["a1_convolution", "a2_pooling_and_networks", "a3_backprop_and_speed"]
+# Their cells take well under a second (a few with literal loops); a stalled one costs this, not 300 s.
+c.SealedExecute.cell_seconds = 10
