@@ -120,10 +120,11 @@ grades: $(STAMP)  ## Instructors: export every grade, each part's score and the 
 formgrader: $(STAMP)  ## Instructors: JupyterLab on the course folder; open Nbgrader > Formgrader
 	$(NBGRADER_ENV) $(BIN)/jupyter lab --ServerApp.root_dir=$(CURDIR) $(LAB_FLAGS)
 
-benchmark: $(STAMP)  ## Time conv/pooling against torch, LeNet-5 training, the assignments' execution and autograding
+benchmark: $(STAMP)  ## Time conv/pooling against torch, LeNet-5 training, the assignments, stock against sealed grading
 	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(BIN)/python benchmarks/conv.py
 	$(BIN)/python benchmarks/train.py
 	$(BIN)/python benchmarks/assignments.py
+	$(BIN)/python benchmarks/grading.py
 
 clean:  ## Remove build outputs (keeps .venv)
 	rm -rf _build .pytest_cache
