@@ -25,7 +25,8 @@ from collections.abc import Callable
 import numpy as np
 import torch
 
-from cnnlib import conv, pooling
+from cnnlib import torch_ops
+from cnnlib.ops import conv, pooling
 from cnnlib.shapes import conv_flops, conv_output_shape
 
 CONV_CASES = [
@@ -90,7 +91,7 @@ def bench_conv_case(name: str, xs: tuple[int, ...], ws: tuple[int, ...], stride:
     seconds = interleaved_medians({
         PEER: lambda: torch.nn.functional.conv2d(xt, wt, bt, stride, padding),
         "cnnlib fast": lambda: conv.conv2d_fast(x, w, b, stride, padding),
-        "cnnlib torch": lambda: conv.conv2d_torch(x, w, b, stride, padding),
+        "cnnlib torch": lambda: torch_ops.conv2d_torch(x, w, b, stride, padding),
     })
     # The loop reference runs on one image, scaled to the batch.
     seconds["cnnlib reference"] = once(lambda: conv.conv2d_reference(x[:1], w, b, stride, padding)) * xs[0]
@@ -113,7 +114,7 @@ def bench_pool() -> None:
     seconds = interleaved_medians({
         PEER: lambda: torch.nn.functional.max_pool2d(xt, 2, 2),
         "cnnlib fast": lambda: pooling.max_pool2d_fast(x, 2, 2),
-        "cnnlib torch": lambda: pooling.max_pool2d_torch(x, 2, 2),
+        "cnnlib torch": lambda: torch_ops.max_pool2d_torch(x, 2, 2),
     })
     seconds["cnnlib reference"] = once(lambda: pooling.max_pool2d_reference(x[:1], 2, 2)) * x.shape[0]
     report("maxpool 2x2/2", seconds, flops)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from cnnlib._checks import integer
-from cnnlib.conv import conv2d_fast
+from cnnlib.ops.conv import conv2d_fast
 from cnnlib.shapes import same_padding
 
 

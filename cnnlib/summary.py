@@ -18,6 +18,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from cnnlib.modules import eval_mode
 from cnnlib.shapes import activation_bytes, activation_count, conv_flops, conv_params, linear_flops, linear_params
 
 FOLDED = (nn.ReLU, nn.Sigmoid, nn.Tanh, nn.Dropout, nn.Flatten, nn.Identity, nn.Softmax)
@@ -122,7 +123,7 @@ def _label(module: nn.Module) -> str:
     return type(module).__name__.upper()
 
 
-def _weights_params_flops(module: nn.Module, in_shape: tuple[int, ...], out_shape: tuple[int, ...]) -> tuple[int, int, int]:
+def _weights_params_flops(module: nn.Module, out_shape: tuple[int, ...]) -> tuple[int, int, int]:
     bias = getattr(module, "bias", None) is not None
     if isinstance(module, nn.Conv2d):
         k = module.kernel_size
@@ -180,7 +181,7 @@ def summary(model: nn.Module, input_shape: tuple[int, ...]) -> Summary:
         def hook(module: nn.Module, inputs: Any, output: Any) -> None:
             if isinstance(module, FOLDED) or not isinstance(output, torch.Tensor):
                 return
-            weights, params, flops = _weights_params_flops(module, tuple(inputs[0].shape), tuple(output.shape))
+            weights, params, flops = _weights_params_flops(module, tuple(output.shape))
             rows.append(row(name, _label(module), _per_image(output.shape), weights, params, flops))
 
         return hook
@@ -190,13 +191,10 @@ def summary(model: nn.Module, input_shape: tuple[int, ...]) -> Summary:
         for name, module in model.named_modules()
         if not list(module.children())
     ]
-    was_training = model.training
     try:
-        model.eval()
-        with torch.no_grad():
+        with eval_mode(model), torch.no_grad():
             model(torch.zeros(shape, device=where, dtype=dtype))
     finally:
-        model.train(was_training)
         for handle in handles:
             handle.remove()
     params = sum(p.numel() for p in model.parameters())

@@ -1,9 +1,9 @@
 """Training: AlexNet's recipe (SGD, momentum, weight decay, step-down learning rate) for any model.
 
 ``fit`` trains on ``cnnlib.device()`` and returns a :class:`History` of
-per-epoch figures that plots as learning curves; ``evaluate`` gives loss and
-accuracy. ``freeze`` and ``fine_tune_param_groups`` are the lecture's
-transfer-learning rules.
+per-epoch figures, which ``cnnlib.viz.learning_curves`` plots; ``evaluate``
+gives loss and accuracy. ``freeze`` and ``fine_tune_param_groups`` are the
+lecture's transfer-learning rules.
 """
 
 from __future__ import annotations
@@ -11,16 +11,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import torch
 from torch import nn
 from torch.utils.data import DataLoader, Dataset, TensorDataset
 
 from cnnlib.device import device as default_device
-
-if TYPE_CHECKING:
-    from matplotlib.figure import Figure
+from cnnlib.modules import eval_mode, submodule
 
 
 @dataclass
@@ -48,9 +45,10 @@ class TrainConfig:
     lr_gamma: float = 0.1
     # Same weights, shuffles and dropout masks on every CPU run.
     seed: int = 0
-    # One thread holds its speed when another process shares a 2-core machine;
-    # two threads collapsed to a fraction of it. None leaves torch's setting.
-    threads: int | None = 1
+    # None keeps torch's choice, one thread per core: the fastest while the run has the
+    # machine to itself. A smaller number leaves cores to other work, and holds its speed
+    # where other processes compete for the cores.
+    threads: int | None = None
     # Tests and book pages switch the progress bar off.
     quiet: bool = False
     # None means cnnlib.device(): the GPU where there is one.
@@ -82,12 +80,6 @@ class History:
     seconds: list[float] = field(default_factory=list)
     images_per_second: list[float] = field(default_factory=list)
     lr: list[float] = field(default_factory=list)
-
-    def plot(self) -> Figure:
-        """Learning curves (loss and accuracy per epoch), see ``cnnlib.viz.learning_curves``."""
-        from cnnlib.viz import learning_curves
-
-        return learning_curves(self)
 
 
 def _batches(
@@ -130,16 +122,14 @@ def evaluate(
     True
     """
     where = torch.device(device) if device is not None else next(model.parameters()).device
-    was_training = model.training
-    model.eval()
     total_loss, correct, count = 0.0, 0, 0
-    for x, y in _batches(data, batch_size, False, torch.Generator()):
-        x, y = x.to(where), y.to(where)
-        scores = model(x)
-        total_loss += nn.functional.cross_entropy(scores, y, reduction="sum").item()
-        correct += (scores.argmax(1) == y).sum().item()
-        count += len(y)
-    model.train(was_training)
+    with eval_mode(model):
+        for x, y in _batches(data, batch_size, False, torch.Generator()):
+            x, y = x.to(where), y.to(where)
+            scores = model(x)
+            total_loss += nn.functional.cross_entropy(scores, y, reduction="sum").item()
+            correct += (scores.argmax(1) == y).sum().item()
+            count += len(y)
     return total_loss / count, correct / count
 
 
@@ -253,10 +243,7 @@ def freeze(model: nn.Module, up_to: str) -> list[str]:
     >>> freeze(LeNet5(), "features.3")
     ['features.0.weight', 'features.0.bias', 'features.3.weight', 'features.3.bias']
     """
-    names = dict(model.named_modules())
-    if up_to not in names or up_to == "":
-        raise ValueError(f"up_to must name a submodule of the model, one of {[n for n in names if n]}, got {up_to!r}")
-    last = [f"{up_to}.{name}" for name, _ in names[up_to].named_parameters()]
+    last = [f"{up_to}.{name}" for name, _ in submodule(model, up_to, "up_to").named_parameters()]
     if not last:
         raise ValueError(f"up_to must name a submodule with parameters, {up_to!r} has none")
     frozen = []
@@ -291,8 +278,8 @@ def fine_tune_param_groups(model: nn.Module, base_lr: float, top: str | None = N
     if not owners:
         raise ValueError("model must have parameters to fine-tune, it has none")
     top = owners[-1] if top is None else top
-    if top not in dict(model.named_modules()):
-        raise ValueError(f"top must name a submodule of the model, one of {owners}, got {top!r}")
+    if top:  # "" is the model itself, when it owns its parameters directly
+        submodule(model, top, "top")
     prefix = f"{top}." if top else ""
     top_params, other_params = [], []
     for name, parameter in model.named_parameters():

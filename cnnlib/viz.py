@@ -17,6 +17,9 @@ from matplotlib.figure import Figure
 from torch import nn
 from torch.utils.data import Dataset
 
+from cnnlib.modules import eval_mode, submodule
+from cnnlib.shapes import conv_output_size
+
 if TYPE_CHECKING:
     from cnnlib.train import History
 
@@ -39,25 +42,15 @@ def _image(x: torch.Tensor | np.ndarray) -> np.ndarray:
     return (a - low) / (high - low) if high > low else np.zeros_like(a)
 
 
-def _layer(model: nn.Module, layer: str) -> nn.Module:
-    modules = dict(model.named_modules())
-    if layer not in modules:
-        raise ValueError(f"layer must name a submodule of the model, one of {[n for n in modules if n]}, got {layer!r}")
-    return modules[layer]
-
-
 def _activations(model: nn.Module, layer: str, x: torch.Tensor, *, grad: bool = False) -> torch.Tensor:
     """Output of submodule ``layer`` for the batch ``x`` in eval mode; with ``grad``, still in the graph."""
     captured: list[torch.Tensor] = []
-    handle = _layer(model, layer).register_forward_hook(lambda m, i, out: captured.append(out))
-    was_training = model.training
+    handle = submodule(model, layer, "layer").register_forward_hook(lambda m, i, out: captured.append(out))
     try:
-        model.eval()
-        with torch.set_grad_enabled(grad):
+        with eval_mode(model), torch.set_grad_enabled(grad):
             model(x)
     finally:
         handle.remove()
-        model.train(was_training)
     return captured[0]
 
 
@@ -160,8 +153,6 @@ def occlusion_sensitivity(
     >>> occlusion_sensitivity(LeNet5(), torch.rand(1, 28, 28), label=3).shape
     (6, 6)
     """
-    from cnnlib.shapes import conv_output_size
-
     C, H, W = image.shape
     rows = conv_output_size(H, patch, stride, floor=True)
     cols = conv_output_size(W, patch, stride, floor=True)
@@ -169,11 +160,8 @@ def occlusion_sensitivity(
     for i in range(rows):
         for j in range(cols):
             occluded[i * cols + j, :, i * stride : i * stride + patch, j * stride : j * stride + patch] = fill
-    was_training = model.training
-    model.eval()
-    with torch.no_grad():
+    with eval_mode(model), torch.no_grad():
         probabilities = torch.softmax(model(occluded.to(_device(model))), dim=1)[:, label]
-    model.train(was_training)
     return probabilities.view(rows, cols).cpu().numpy()
 
 
@@ -209,10 +197,8 @@ def saliency_map(model: nn.Module, image: torch.Tensor, label: int | None = None
     (28, 28)
     """
     x = image[None].to(_device(model)).requires_grad_(True)
-    was_training = model.training
-    model.eval()
-    scores = model(x)[0]
-    model.train(was_training)
+    with eval_mode(model):
+        scores = model(x)[0]
     target = int(scores.argmax()) if label is None else label
     scores[target].backward()
     return x.grad[0].abs().amax(0).cpu().numpy()

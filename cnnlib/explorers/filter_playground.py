@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from cnnlib import filters
-from cnnlib.explorers.panel import Explorer, new_uid, panel, png_data_uri, redraw_on_change, select, slider
+from cnnlib.explorers.panel import Explorer, new_uid, panel, png_data_uri, redraw_on_change, script, select, slider
 
 # The static panel's settings: one PNG each, so few enough to keep a page light.
 GAUSSIAN_SIGMAS = (1.0, 2.0, 3.0, 4.0)
@@ -91,16 +91,6 @@ def _filter_entry(image: np.ndarray, kind: str, **params: float) -> dict[str, st
     }
 
 
-_FILTER_JS = r"""
-function key(){const k=val('kind');
- root.querySelectorAll('fieldset[data-kind]').forEach(f=>{f.hidden=!f.dataset.kind.split(' ').includes(k);});
- if(k==='gaussian')return k+'|'+val('sigma');if(k==='gabor')return k+'|'+val('theta')+'|'+val('wavelength');return k;}
-function draw(){const d=data[key()];const im=$('img.cnn-response'),kn=$('img.cnn-kernel');
- im.src=d.response;im.alt=d.alt;kn.src=d.kernel;kn.alt=d.kernel_alt;$('.cnn-formula').textContent=d.text;}
-root.addEventListener('input',draw);root.addEventListener('change',draw);draw();
-"""
-
-
 def filter_explorer(image: np.ndarray) -> Explorer:
     """A filter playground on a photo: edge detectors, Gaussian blur per RGB channel, Gabor filters.
 
@@ -135,7 +125,7 @@ def filter_explorer(image: np.ndarray) -> Explorer:
         f'<img class="cnn-kernel" src="{first["kernel"]}" alt="{html.escape(first["kernel_alt"])}">'
         '<p class="cnn-formula"></p>'
     )
-    return Explorer(panel(uid, "filter", controls, outputs, data, _FILTER_JS), lambda: _filter_widget(image))
+    return Explorer(panel(uid, "filter", controls, outputs, data, script("filter_playground")), lambda: _filter_widget(image))
 
 
 def _filter_widget(image: np.ndarray) -> Any:

@@ -1,7 +1,10 @@
 """The output-size explorer: N, F, S, P and dilation, the window over the padded grid, the rule evaluated.
 
 Every number comes from :mod:`cnnlib.shapes`; the static panel carries the
-whole table of settings so that it answers with no kernel.
+whole table of settings so that it answers with no kernel. Its script
+(``js/output_size_rule.js`` and ``js/output_size.js``) is the twin of
+:func:`output_size_text` and :func:`draw_windows`; a test runs it with node
+and checks it against them over every setting.
 """
 
 from __future__ import annotations
@@ -9,7 +12,10 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from cnnlib.explorers.panel import Explorer, new_uid, panel, position_slider, range_slider, slider
+import numpy as np
+
+from cnnlib.explorers.panel import Explorer, new_uid, panel, position_slider, range_slider, script, slider
+from cnnlib.ops.geometry import conv_geometry
 from cnnlib.shapes import conv_output_size, effective_kernel_size
 
 # The explorer's ranges: wide enough for every example of the lecture, small
@@ -84,62 +90,23 @@ def draw_windows(ax: Any, n: int, f: int, s: int = 1, p: int = 0, dilation: int 
 
     code, extent, m = output_size_code(n, f, s, p, dilation), effective_kernel_size(f, dilation), n + 2 * p
     count = abs(code)
-    reach = (count - 1) * s + extent if count else 0
+    # The windows as every op of cnnlib.ops reads them; where the stride does not fit, the ones that do.
+    g = conv_geometry(np.zeros((1, 1, n, n)), np.zeros((1, 1, f, f)), None, s, p, dilation, 1, floor=True) if count else None
+    reach = g.window(count - 1, count - 1)[0].stop if g is not None else 0  # the rows and columns some window covers
     for r, c in itertools.product(range(m), repeat=2):
         pad = min(r, c) < p or max(r, c) >= n + p
         missed = code < 0 and max(r, c) >= reach
         colour = "#f2b8b5" if missed else ("#d9d9d9" if pad else "white")
         ax.add_patch(Rectangle((c, r), 1, 1, facecolor=colour, edgecolor="#555"))
-    if count:
-        i, j = divmod(step % (count * count), count)
-        for a, b in itertools.product(range(f), repeat=2):
-            ax.add_patch(Rectangle((j * s + b * dilation, i * s + a * dilation), 1, 1, color="#1f77b4", alpha=0.55))
-        ax.add_patch(Rectangle((j * s, i * s), extent, extent, fill=False, edgecolor="#0b3d91", linewidth=3))
+    if g is not None:
+        rows, cols = g.window(*divmod(step % (count * count), count))
+        for r, c in itertools.product(range(m)[rows], range(m)[cols]):
+            ax.add_patch(Rectangle((c, r), 1, 1, color="#1f77b4", alpha=0.55))
+        ax.add_patch(Rectangle((cols.start, rows.start), extent, extent, fill=False, edgecolor="#0b3d91", linewidth=3))
     ax.set(xlim=(0, m), ylim=(m, 0), aspect="equal", xticks=[], yticks=[])
     text = output_size_text(n, f, s, p, dilation)
     ax.set_title(f"N={n}, F={f}, S={s}, P={p}" + (f", dilation {dilation}" if dilation > 1 else ""), fontsize=10)
     return text
-
-
-# The static twin of draw_windows and output_size_text, driven by the table.
-_OUTPUT_SIZE_JS = r"""
-const ax=data.axes;
-function code(N,F,S,P,D){let i=0;const v=[N,F,S,P,D];
- for(let a=0;a<5;a++){i=i*ax[a].length+ax[a].indexOf(v[a]);}return data.table[i];}
-function draw(){
- const N=val('N'),F=val('F'),S=val('S'),P=val('P'),D=val('D');
- const c=code(N,F,S,P,D),ext=D*(F-1)+1,M=N+2*P,count=Math.abs(c);
- const step=position(count*count,'step');
- const k=+step.value,i=Math.floor(k/Math.max(count,1)),j=k%Math.max(count,1);
- $('#'+step.id+'-v').textContent=count?('('+i+', '+j+')'):'none';
- const q=(N-ext+2*P)/S+1;
- let text='(N - F + 2P)/S + 1 = ('+N+' - '+ext+' + 2\u00b7'+P+')/'+S+' + 1 = ';
- if(c>0)text+=c+': a '+c+'\u00d7'+c+' output';
- else if(c<0)text+=q.toFixed(2)+', not an integer: stride '+S+' does not fit ('+count+' positions fit; PyTorch drops the rest)';
- else text='does not fit: the filter spans '+ext+' positions, more than the padded input '+M;
- if(D>1)text+=' (a '+F+'\u00d7'+F+' filter with dilation '+D+' spans '+ext+')';
- const cell=Math.min(26,Math.floor(300/M)),W=M*cell,gap=30;
- let s='<svg xmlns="http://www.w3.org/2000/svg" role="img" width="'+(W+gap+Math.max(count,1)*cell+2)+'" height="'+(W+2)+'">';
- s+='<title>'+M+' by '+M+' padded input grid with the filter window at output position ('+i+', '+j+
-  '), and the '+count+' by '+count+' output</title>';
- for(let r=0;r<M;r++)for(let q2=0;q2<M;q2++){const pad=r<P||q2<P||r>=N+P||q2>=N+P;
-  let fill=pad?'#d9d9d9':'#ffffff';if(c<0&&(r>=(count-1)*S+ext||q2>=(count-1)*S+ext))fill=pad?'#f2b8b5':'#fbe3e1';
-  s+='<rect x="'+(1+q2*cell)+'" y="'+(1+r*cell)+'" width="'+cell+'" height="'+cell+'" fill="'+fill+'" stroke="#555"/>';}
- if(count){for(let a=0;a<F;a++)for(let b=0;b<F;b++)
-  s+='<rect x="'+(1+(j*S+b*D)*cell)+'" y="'+(1+(i*S+a*D)*cell)+'" width="'+cell+'" height="'+cell+
-  '" fill="#1f77b4" fill-opacity="0.55"/>';
-  s+='<rect x="'+(1+j*S*cell)+'" y="'+(1+i*S*cell)+'" width="'+ext*cell+'" height="'+ext*cell+
-  '" fill="none" stroke="#0b3d91" stroke-width="3"/>';}
- for(let r=0;r<count;r++)for(let q2=0;q2<count;q2++)
-  s+='<rect x="'+(W+gap+q2*cell)+'" y="'+(1+r*cell)+'" width="'+cell+'" height="'+cell+
-  '" fill="'+(r===i&&q2===j?'#1f77b4':'#ffffff')+'" stroke="#555"/>';
- $('.cnn-figure').innerHTML=s+'</svg>';$('.cnn-formula').textContent=text;}
-root.addEventListener('input',draw);
-let timer=null;$('button').addEventListener('click',e=>{const st=$('[name=step]');
- if(timer){clearInterval(timer);timer=null;e.target.textContent='Slide';return;}
- e.target.textContent='Stop';timer=setInterval(()=>{st.value=(+st.value+1)%(+st.max+1);draw();},600);});
-draw();
-"""
 
 
 def output_size_explorer(n: int = 7, f: int = 3, s: int = 1, p: int = 0, dilation: int = 1) -> Explorer:
@@ -163,7 +130,7 @@ def output_size_explorer(n: int = 7, f: int = 3, s: int = 1, p: int = 0, dilatio
     outputs = '<div class="cnn-figure"></div><p class="cnn-formula"></p>'
     data = {"axes": [list(r) for r in _AXES], "table": output_size_table()}
     return Explorer(
-        panel(uid, "output-size", controls, outputs, data, _OUTPUT_SIZE_JS),
+        panel(uid, "output-size", controls, outputs, data, script("output_size_rule", "output_size")),
         lambda: _output_size_widget(n, f, s, p, dilation),
     )
 

@@ -3,8 +3,9 @@
 An :class:`Explorer` displays two ways at once. In a live JupyterLab kernel it
 is an ipywidgets panel that recomputes with cnnlib on every change. In the
 static HTML book it is a small self-contained HTML/JS panel (built by
-:func:`panel`) whose numbers were all computed by cnnlib when the book was
-built, so it responds to the reader with no kernel and no network.
+:func:`panel` from the scripts in ``js/``) whose numbers were all computed by
+cnnlib when the book was built, so it responds to the reader with no kernel
+and no network.
 
 ipywidgets and Pillow are imported inside the functions that need them, so
 ``import cnnlib`` stays light.
@@ -13,12 +14,14 @@ ipywidgets and Pillow are imported inside the functions that need them, so
 from __future__ import annotations
 
 import base64
+import functools
 import html
 import io
 import itertools
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from importlib import resources
 from typing import Any
 
 import numpy as np
@@ -99,33 +102,37 @@ def select(uid: str, name: str, label: str, options: dict[str, str]) -> str:
     return f'<label for="{uid}-{name}">{label}</label><select id="{uid}-{name}" name="{name}">{choices}</select>'
 
 
-# Shared by every panel: read a slider's value from its list and echo it, and
-# clamp a position slider to the ``n`` positions the current setting has.
-_JS_COMMON = (
-    "const data=JSON.parse(root.querySelector('script[type=\"application/json\"]').textContent);"
-    "const val=n=>{const e=root.querySelector('[name='+n+']');if(e.tagName==='SELECT')return e.value;"
-    "const v=e.dataset.values.split(',')[+e.value];const o=root.querySelector('#'+e.id+'-v');if(o)o.textContent=v;return +v;};"
-    "const $=s=>root.querySelector(s);"
-    "const position=(n,s)=>{const e=$('[name='+s+']');e.max=Math.max(n-1,0);if(+e.value>+e.max)e.value=e.max;return e;};"
-)
+@functools.cache
+def script(*names: str) -> str:
+    """The JavaScript files ``js/<name>.js`` shipped with cnnlib.explorers, joined in order.
+
+    The scripts live in files of their own, so that editors, linters and the tests
+    read them as JavaScript (see ``tests/cnnlib/explorers``).
+
+    >>> "function rule(" in script("output_size_rule")
+    True
+    """
+    folder = resources.files(__package__) / "js"
+    return "\n".join((folder / f"{name}.js").read_text(encoding="utf-8") for name in names)
 
 
-def panel(uid: str, kind: str, controls: str, outputs: str, data: object, script: str) -> str:
+def panel(uid: str, kind: str, controls: str, outputs: str, data: object, code: str) -> str:
     """One self-contained explorer panel: controls, outputs, ``data`` as JSON and the script that redraws.
 
-    ``script`` runs with ``root`` (the panel), ``data``, ``val(name)``, ``$(selector)``
-    and ``position(n, name)`` in scope.
+    ``code`` runs after ``js/panel.js``, with ``root`` (the panel), ``data``,
+    ``val(name)``, ``$(selector)`` and ``position(n, name)`` in scope.
 
     >>> panel("demo-0", "demo", "", "", {"a": 1}, "")[:60]
     '<div class="cnn-explorer" id="demo-0" data-explorer="demo"><'
     """
     payload = json.dumps(data, separators=(",", ":")).replace("</", "<\\/")
+    common = script("panel")
     return (
         f'<div class="cnn-explorer" id="{uid}" data-explorer="{kind}">'
         f'<div class="cnn-controls">{controls}</div>'
         f'<div class="cnn-output" data-explorer-output aria-live="polite">{outputs}</div>'
         f'<script type="application/json">{payload}</script>'
-        f"<script>(function(){{const root=document.getElementById({json.dumps(uid)});{_JS_COMMON}{script}}})();</script>"
+        f"<script>(function(){{const root=document.getElementById({json.dumps(uid)});\n{common}\n{code}}})();</script>"
         "</div>"
     )
 

@@ -1,7 +1,7 @@
 """The pooling explorer: max or average pooling of a small grid, one output's window highlighted.
 
-The numbers come from :mod:`cnnlib.pooling`, and so does the message shown when
-a window does not fit.
+The numbers come from :mod:`cnnlib.ops.pooling`, and so does the message shown when
+a window does not fit; the highlighted windows come from :mod:`cnnlib.ops.geometry`.
 """
 
 from __future__ import annotations
@@ -12,8 +12,19 @@ from typing import Any
 
 import numpy as np
 
-from cnnlib.explorers.panel import Explorer, new_uid, panel, position_slider, range_slider, redraw_on_change, select, slider
-from cnnlib.pooling import avg_pool2d_fast, max_pool2d_fast
+from cnnlib.explorers.panel import (
+    Explorer,
+    new_uid,
+    panel,
+    position_slider,
+    range_slider,
+    redraw_on_change,
+    script,
+    select,
+    slider,
+)
+from cnnlib.ops.geometry import pool_geometry
+from cnnlib.ops.pooling import avg_pool2d_fast, max_pool2d_fast
 
 # Window sizes and strides the static panel stores: the lecture's 2x2 and 3x3 and a little beyond.
 POOL_SIZES = range(1, 5)
@@ -55,16 +66,22 @@ def pool_tables_html(x: np.ndarray, mode: str, f: int, s: int) -> str:
     return table + f'<table class="cnn-grid"><caption>{caption}</caption>{cells}</table>'
 
 
-_POOL_JS = r"""
-function draw(){const F=val('F'),S=val('S'),m=val('mode');$('.cnn-tables').innerHTML=data.tables[m+'|'+F+'|'+S];
- const outs=root.querySelectorAll('td[data-k]'),n=outs.length,st=position(n,'window');
- const k=+st.value;$('#'+st.id+'-v').textContent=n?k:'none';if(!n)return;
- const w2=Math.round(Math.sqrt(n)),i=Math.floor(k/w2),j=k%w2;
- root.querySelectorAll('td[data-r]').forEach(td=>{const r=+td.dataset.r,c=+td.dataset.c;
-  td.classList.toggle('cnn-on',r>=i*S&&r<i*S+F&&c>=j*S&&c<j*S+F);});
- outs.forEach(td=>td.classList.toggle('cnn-on',+td.dataset.k===k));}
-root.addEventListener('input',draw);root.addEventListener('change',draw);draw();
-"""
+def pool_windows(size: int, f: int, s: int) -> list[list[int]]:
+    """Each output cell's window on a ``size`` x ``size`` grid, row-major, as [top, bottom, left, right].
+
+    The rows ``top:bottom`` and columns ``left:right`` come from
+    :mod:`cnnlib.ops.geometry`, so the page highlights what the pooling reads.
+    An empty list where the window does not fit.
+
+    >>> pool_windows(4, 2, 2)
+    [[0, 2, 0, 2], [0, 2, 2, 4], [2, 4, 0, 2], [2, 4, 2, 4]]
+    """
+    try:
+        g = pool_geometry(np.zeros((1, 1, size, size)), f, s, 0, floor=False)
+    except ValueError:
+        return []
+    windows = (g.window(i, j) for i, j in itertools.product(range(g.H2), range(g.W2)))
+    return [[rows.start, rows.stop, cols.start, cols.stop] for rows, cols in windows]
 
 
 def pooling_explorer(x: np.ndarray, f: int = 2, s: int = 2) -> Explorer:
@@ -92,7 +109,8 @@ def pooling_explorer(x: np.ndarray, f: int = 2, s: int = 2) -> Explorer:
         + position_slider(uid, "window", "output cell", shown="0")
     )
     outputs = f'<div class="cnn-tables">{tables[f"max|{f}|{s}"]}</div>'
-    return Explorer(panel(uid, "pooling", controls, outputs, {"tables": tables}, _POOL_JS),
+    windows = {f"{a}|{b}": pool_windows(len(x), a, b) for a, b in itertools.product(POOL_SIZES, POOL_SIZES)}
+    return Explorer(panel(uid, "pooling", controls, outputs, {"tables": tables, "windows": windows}, script("pooling")),
                     lambda: _pooling_widget(x, f, s))
 
 

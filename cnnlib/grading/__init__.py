@@ -1,11 +1,14 @@
 """Grading helpers for the course's nbgrader assignments.
 
-* :mod:`~cnnlib.grading.checks`: the visible and hidden tests' comparisons,
-  with messages in the CS231n manner (shapes, dtype, relative error and its
-  bound), and the dtype rule every assignment states.
+* :mod:`~cnnlib.grading.checks`: the visible and hidden tests' comparisons of
+  array results, with messages in the CS231n manner (shapes, dtype, relative
+  error and its bound), and the dtype rule every assignment states;
+  :mod:`~cnnlib.grading.exact_checks` for exact values and raised errors.
 * :mod:`~cnnlib.grading.mistakes`: the known mistakes (kernel flipped, padding
-  off by one, ...) recognised from a wrong output, each named in one sentence
-  with a link to the book section that explains it.
+  off by one, ...), each named in one sentence with a link to the book section
+  that explains it, recognised from a wrong output by
+  :mod:`~cnnlib.grading.layer_mistakes` (conv, pooling, fully connected) and
+  :mod:`~cnnlib.grading.gradient_mistakes` (backward passes, numerical gradients).
 * :mod:`~cnnlib.grading.tripwire`: notices a solution that calls a library
   convolution or pooling where the task is to write it.
 * :mod:`~cnnlib.grading.loops`: notices a Python loop over output positions by
@@ -17,29 +20,12 @@
 Nothing here imports torch: the numpy-only assignments start fast.
 """
 
-from cnnlib.grading.checks import (
-    DTYPE_RULE,
-    check_against,
-    check_call,
-    check_close,
-    check_equal,
-    check_raises,
-    describe,
-    equal_problem,
-    plain,
-    result_dtypes,
-)
+from cnnlib.grading.checks import DTYPE_RULE, check_against, check_call, check_close, describe, result_dtypes
+from cnnlib.grading.exact_checks import check_equal, check_raises, equal_problem, plain
+from cnnlib.grading.gradient_mistakes import diagnose_numerical_gradient, diagnose_pool_backward
+from cnnlib.grading.layer_mistakes import diagnose_conv, diagnose_correlate2d, diagnose_linear, diagnose_pool
 from cnnlib.grading.loops import check_no_position_loops, python_lines
-from cnnlib.grading.mistakes import (
-    MISTAKES,
-    Mistake,
-    diagnose_conv,
-    diagnose_correlate2d,
-    diagnose_linear,
-    diagnose_numerical_gradient,
-    diagnose_pool,
-    diagnose_pool_backward,
-)
+from cnnlib.grading.mistakes import MISTAKES, Mistake
 from cnnlib.grading.tripwire import no_library_calls
 
 __all__ = [

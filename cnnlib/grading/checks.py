@@ -1,6 +1,8 @@
 """The assignments' comparisons, with messages in the CS231n manner.
 
-Visible and hidden tests make the same checks. :func:`check_call` (visible)
+Visible and hidden tests make the same checks. This module compares array
+results; exact values (sizes, counts, shapes) and raised errors are checked by
+:mod:`cnnlib.grading.exact_checks`. :func:`check_call` (visible)
 prints what it checked (``relative error 3.1e-16, should be below 1e-07: OK``)
 so a student sees how close they are; :func:`check_against` (hidden) is
 silent. On failure both say what is wrong, the essential first: an exception,
@@ -17,7 +19,7 @@ dtype, since it computes no new values.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
@@ -104,7 +106,7 @@ def _mismatch(
     return None
 
 
-def _as_float(value: object) -> object:
+def as_float(value: object) -> object:
     """Integer arrays as float64, for the references, which take floating-point input only."""
     if isinstance(value, np.ndarray) and not np.issubdtype(value.dtype, np.floating):
         return value.astype(np.float64)
@@ -179,7 +181,7 @@ def check_against(
         hint = MISTAKES["input_changed"].explain(arg=arg, how=how)
         raise AssertionError(f"{name} changed its argument {arg}; case: {case}.\n{hint}")
     if callable(reference):
-        expected = reference(*(_as_float(value) for value in originals.values()))
+        expected = reference(*(as_float(value) for value in originals.values()))
     else:
         expected = reference
     arrays = [value for value in originals.values() if isinstance(value, np.ndarray)]
@@ -233,80 +235,3 @@ def check_close(
         hint = diagnose(actual) if diagnose else None
         raise AssertionError(problem if hint is None else f"{problem}.\n{hint}")
     print(f"{name}: relative error {rel_error(actual, expected):.2e}, should be below {tol:.0e}: OK")
-
-
-def plain(value: object) -> object:
-    """``value`` with lists as tuples and numpy scalars as Python numbers, recursively, for comparisons.
-
-    >>> plain(["CONV1", [np.int64(55), 55, 96], 34944])
-    ('CONV1', (55, 55, 96), 34944)
-    """
-    if isinstance(value, list | tuple):
-        return tuple(plain(item) for item in value)
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
-
-
-def _exact_type_problem(actual: object, expected: object) -> bool:
-    """Whether ``actual`` is not an integer where ``expected`` is one (5.0 == 5 in Python, but a count is an int)."""
-    if isinstance(expected, bool) or not isinstance(expected, int):
-        return False
-    return isinstance(actual, bool) or not isinstance(actual, int | np.integer)
-
-
-def equal_problem(actual: object, expected: object, name: str) -> str | None:
-    """Why ``actual`` is not ``expected`` (lists accepted for tuples, ints required for ints), or None.
-
-    >>> equal_problem([27, 27, 96], (27, 27, 96), "volume")
-    >>> equal_problem(5.0, 5, "output_size(7, 3)")
-    'output_size(7, 3) returned float 5.0, expected the int 5'
-    """
-    if isinstance(expected, tuple) and isinstance(actual, Sequence) and not isinstance(actual, str):
-        if len(actual) != len(expected):
-            return f"{name} has {len(actual)} items, expected {len(expected)}"
-        for index, (a, e) in enumerate(zip(actual, expected, strict=True)):
-            problem = equal_problem(a, e, f"{name}[{index}]")
-            if problem:
-                return problem
-        return None
-    if _exact_type_problem(actual, expected):
-        return f"{name} returned {type(actual).__name__} {actual!r}, expected the int {expected}"
-    if plain(actual) != expected:
-        return f"{name} returned {plain(actual)!r}, expected {expected!r}"
-    return None
-
-
-def check_equal(actual: object, expected: object, name: str) -> None:
-    """Visible test for exact values (sizes, counts, shapes); lists pass for tuples, integers must be ints.
-
-    >>> check_equal(5, 5, "output_size(7, 3)")
-    output_size(7, 3) = 5: OK
-    >>> check_equal([55, 55, 96], (55, 55, 96), "volume")
-    volume = (55, 55, 96): OK
-    """
-    problem = equal_problem(actual, expected, name)
-    if problem:
-        raise AssertionError(problem)
-    print(f"{name} = {plain(actual)!r}: OK")
-
-
-def check_raises(fn: Callable[..., object], args: Mapping[str, Any], name: str, error: type[Exception] = ValueError,
-                 match: str = "") -> None:
-    """``fn(*args)`` raises ``error`` whose message contains ``match``.
-
-    >>> check_raises(int, {"x": "seven"}, "int")
-    int(x='seven') raised ValueError: OK
-    """
-    call = f"{name}({describe(args)})"
-    try:
-        fn(*args.values())
-    except error as raised:
-        if match not in str(raised):
-            message = f"{call} raised {error.__name__}({str(raised)!r}); its message should contain {match!r}"
-            raise AssertionError(message) from None
-        print(f"{call} raised {error.__name__}: OK")
-        return
-    except Exception as raised:
-        raise AssertionError(f"{call} raised {type(raised).__name__}: {raised}; expected {error.__name__}") from None
-    raise AssertionError(f"{call} returned without raising; expected {error.__name__}")

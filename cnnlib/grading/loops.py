@@ -19,6 +19,7 @@ from types import FrameType
 from typing import Any
 
 import cnnlib
+from cnnlib.grading.hooks import run_hooked
 
 # Code under these folders is a library's, not the student's: the interpreter's and the venv's
 # (numpy, the standard library) and cnnlib's own (the tests' helpers).
@@ -64,12 +65,7 @@ def python_lines(fn: Callable[..., object], *args: Any) -> int:
             library[filename] = _is_library(filename)
         return None if library[filename] else local
 
-    previous = sys.gettrace()
-    sys.settrace(calls)
-    try:
-        fn(*args)
-    finally:
-        sys.settrace(previous)
+    run_hooked(fn, args, calls)
     return count
 
 

@@ -2,7 +2,8 @@
 
 ``lenet`` (LeNet-5), ``alexnet`` (AlexNet single-stream and two-group, ZFNet),
 ``vgg`` (configurations A to E as data), ``googlenet`` (inception v1),
-``resnet`` (18 to 152 layers) and ``alphago`` (the policy network). Nothing is
+``resnet`` (18 to 152 layers) and ``alphago`` (the policy network), built from
+the shared ``blocks`` (conv-ReLU, conv-BN, LRN, the FC classifier). Nothing is
 downloaded: every model starts from PyTorch's default random initialisation.
 Build big ones under ``with torch.device("meta"):`` to count parameters or
 read a summary without allocating their weights.

@@ -16,26 +16,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from cnnlib.models.blocks import classifier, local_response_norm
 from cnnlib.shapes import conv_output_size, pool_output_size
-
-
-def local_response_norm() -> nn.LocalResponseNorm:
-    """AlexNet's NORM layer with the paper's constants: n=5, alpha=1e-4, beta=0.75, k=2."""
-    return nn.LocalResponseNorm(size=5, alpha=1e-4, beta=0.75, k=2.0)
-
-
-def classifier(in_features: int, num_classes: int) -> nn.Sequential:
-    """FC6 4096 -> FC7 4096 -> FC8 ``num_classes``, with dropout 0.5 before FC6 and FC7."""
-    return nn.Sequential(
-        nn.Flatten(),
-        nn.Dropout(0.5),
-        nn.Linear(in_features, 4096),
-        nn.ReLU(inplace=True),
-        nn.Dropout(0.5),
-        nn.Linear(4096, 4096),
-        nn.ReLU(inplace=True),
-        nn.Linear(4096, num_classes),
-    )
 
 
 class AlexNet(nn.Module):
@@ -97,8 +79,8 @@ class ZFNet(nn.Module):
         Input (N, 3, 224, 224); output (N, num_classes).
 
     >>> with torch.device("meta"):
-    ...     ZFNet()(torch.zeros(1, 3, 224, 224)).shape
-    torch.Size([1, 1000])
+    ...     ZFNet().features[0]  # AlexNet's CONV1 was 11x11 at stride 4
+    Conv2d(3, 96, kernel_size=(7, 7), stride=(2, 2), padding=(1, 1))
     """
 
     def __init__(self, num_classes: int = 1000) -> None:

@@ -13,6 +13,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from cnnlib.models.blocks import conv_relu, local_response_norm
+
 # name: (#1x1, #3x3 reduce, #3x3, #5x5 reduce, #5x5, pool proj), from the paper's Table 1.
 INCEPTION_FILTERS: dict[str, tuple[int, int, int, int, int, int]] = {
     "3a": (64, 96, 128, 16, 32, 32),
@@ -25,14 +27,6 @@ INCEPTION_FILTERS: dict[str, tuple[int, int, int, int, int, int]] = {
     "5a": (256, 160, 320, 32, 128, 128),
     "5b": (384, 192, 384, 48, 128, 128),
 }
-
-
-def conv_relu(in_channels: int, out_channels: int, kernel_size: int, stride: int = 1) -> nn.Sequential:
-    """A conv with "same" padding followed by ReLU, GoogLeNet's building brick."""
-    return nn.Sequential(
-        nn.Conv2d(in_channels, out_channels, kernel_size, stride=stride, padding=(kernel_size - 1) // 2),
-        nn.ReLU(inplace=True),
-    )
 
 
 class Inception(nn.Module):
@@ -74,10 +68,10 @@ class GoogLeNet(nn.Module):
         self.stem = nn.Sequential(
             conv_relu(3, 64, 7, stride=2),
             nn.MaxPool2d(3, stride=2, ceil_mode=True),
-            nn.LocalResponseNorm(size=5, alpha=1e-4, beta=0.75, k=2.0),
+            local_response_norm(),
             conv_relu(64, 64, 1),
             conv_relu(64, 192, 3),
-            nn.LocalResponseNorm(size=5, alpha=1e-4, beta=0.75, k=2.0),
+            local_response_norm(),
             nn.MaxPool2d(3, stride=2, ceil_mode=True),
         )
         stages: list[nn.Module] = []

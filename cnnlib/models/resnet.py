@@ -12,6 +12,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from cnnlib.models.blocks import conv_bn
+
 # depth: (block type, blocks per stage), from the paper's Table 1.
 DEPTHS: dict[int, tuple[str, tuple[int, int, int, int]]] = {
     18: ("basic", (2, 2, 2, 2)),
@@ -22,37 +24,41 @@ DEPTHS: dict[int, tuple[str, tuple[int, int, int, int]]] = {
 }
 
 
-def conv_bn(in_channels: int, out_channels: int, kernel_size: int, stride: int = 1) -> nn.Sequential:
-    """Conv without bias (batch norm's shift replaces it) followed by batch norm."""
-    return nn.Sequential(
-        nn.Conv2d(in_channels, out_channels, kernel_size, stride=stride, padding=(kernel_size - 1) // 2, bias=False),
-        nn.BatchNorm2d(out_channels),
-    )
+class ResidualBlock(nn.Module):
+    """ReLU(residual(x) + shortcut(x)): the part both block types share.
 
-
-class BasicBlock(nn.Module):
-    """Two 3x3 convs: ReLU(BN(conv(ReLU(BN(conv(x))))) + shortcut(x)).
-
-    >>> BasicBlock(64, 128, stride=2)(torch.zeros(1, 64, 56, 56)).shape
-    torch.Size([1, 128, 28, 28])
+    The shortcut is the identity, or a 1x1 conv with batch norm (the
+    projection) when the block changes the size or the depth.
     """
 
-    expansion = 1
+    expansion = 1  # the block's output depth over ``channels``
 
-    def __init__(self, in_channels: int, channels: int, stride: int = 1) -> None:
+    def __init__(self, residual: nn.Module, in_channels: int, out_channels: int, stride: int) -> None:
         super().__init__()
-        self.residual = nn.Sequential(
-            conv_bn(in_channels, channels, 3, stride), nn.ReLU(inplace=True), conv_bn(channels, channels, 3),
-        )
-        out = channels * self.expansion
-        self.shortcut = conv_bn(in_channels, out, 1, stride) if stride != 1 or in_channels != out else nn.Identity()
+        self.residual = residual
+        projection = stride != 1 or in_channels != out_channels
+        self.shortcut = conv_bn(in_channels, out_channels, 1, stride) if projection else nn.Identity()
         self.relu = nn.ReLU(inplace=True)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.relu(self.residual(x) + self.shortcut(x))
 
 
-class Bottleneck(BasicBlock):
+class BasicBlock(ResidualBlock):
+    """Two 3x3 convs: ReLU(BN(conv(ReLU(BN(conv(x))))) + shortcut(x)), the block of ResNet-18/34.
+
+    >>> BasicBlock(64, 128, stride=2)(torch.zeros(1, 64, 56, 56)).shape
+    torch.Size([1, 128, 28, 28])
+    """
+
+    def __init__(self, in_channels: int, channels: int, stride: int = 1) -> None:
+        residual = nn.Sequential(
+            conv_bn(in_channels, channels, 3, stride), nn.ReLU(inplace=True), conv_bn(channels, channels, 3),
+        )
+        super().__init__(residual, in_channels, channels * self.expansion, stride)
+
+
+class Bottleneck(ResidualBlock):
     """1x1 reduce, 3x3, 1x1 expand (x4): the block of ResNet-50/101/152.
 
     >>> Bottleneck(64, 64)(torch.zeros(1, 64, 56, 56)).shape
@@ -62,18 +68,18 @@ class Bottleneck(BasicBlock):
     expansion = 4
 
     def __init__(self, in_channels: int, channels: int, stride: int = 1) -> None:
-        super().__init__(in_channels, channels, stride)
-        self.residual = nn.Sequential(
+        residual = nn.Sequential(
             conv_bn(in_channels, channels, 1), nn.ReLU(inplace=True),
             conv_bn(channels, channels, 3, stride), nn.ReLU(inplace=True),
             conv_bn(channels, channels * self.expansion, 1),
         )
+        super().__init__(residual, in_channels, channels * self.expansion, stride)
 
 
 class ResNet(nn.Module):
     """A ResNet; use :func:`resnet` to make one of the paper's depths."""
 
-    def __init__(self, block: type[BasicBlock], blocks: tuple[int, ...], num_classes: int = 1000) -> None:
+    def __init__(self, block: type[ResidualBlock], blocks: tuple[int, ...], num_classes: int = 1000) -> None:
         super().__init__()
         self.stem = nn.Sequential(conv_bn(3, 64, 7, stride=2), nn.ReLU(inplace=True), nn.MaxPool2d(3, 2, padding=1))
         stages: list[nn.Module] = []

@@ -14,10 +14,9 @@ import re
 import torch
 from torch import nn
 
-from cnnlib.models.alexnet import classifier, local_response_norm
-from cnnlib.shapes import conv_output_size, pool_output_size
+from cnnlib.models.blocks import classifier, conv_relu, local_response_norm
+from cnnlib.shapes import conv_output_size, pool_output_size, same_padding
 
-_BLOCK_4 = ["conv3-512", "conv3-512"]
 CONFIGS: dict[str, list[str]] = {
     "A": ["conv3-64", "maxpool", "conv3-128", "maxpool", "conv3-256", "conv3-256", "maxpool",
           "conv3-512", "conv3-512", "maxpool", "conv3-512", "conv3-512", "maxpool"],
@@ -57,8 +56,8 @@ class VGG(nn.Module):
             conv = re.fullmatch(r"conv(\d+)-(\d+)", layer)
             if conv:
                 F, K = int(conv[1]), int(conv[2])
-                modules += [nn.Conv2d(channels, K, kernel_size=F, padding=(F - 1) // 2), nn.ReLU(inplace=True)]
-                channels, size = K, conv_output_size(size, F, padding=(F - 1) // 2)
+                modules += conv_relu(channels, K, F)  # unpacked: features lists every conv and ReLU flat
+                channels, size = K, conv_output_size(size, F, padding=same_padding(F))
             elif layer == "maxpool":
                 modules.append(nn.MaxPool2d(2, stride=2))
                 size = pool_output_size(size, 2, 2, floor=True)

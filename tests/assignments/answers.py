@@ -386,9 +386,10 @@ WRONG_ANSWERS = (
         (("zero_pad", "H + 2 * padding, W + 2 * padding", "H + 4 * padding, W + 4 * padding"),
          ("zero_pad", "out[:, :, padding : padding + H, padding : padding + W]",
           "out[:, :, 2 * padding : 2 * padding + H, 2 * padding : 2 * padding + W]")),
-        A1_CONV | {"test_zero_pad"}, "test_conv_forward", "padding_off"),
+        A1_CONV | {"test_zero_pad"}, "test_conv_forward", "padding_shifted"),
+    # At the visible test's P = 1, P + 1 is 2P: the windows start 2P into the zeros, as in the two cases around it.
     WrongAnswer(A1, "padding-plus-one", (("conv_forward", "zero_pad(x, padding)", "zero_pad(x, padding + 1)"),),
-                A1_CONV, "test_conv_forward", "padding_off"),
+                A1_CONV, "test_conv_forward", "padding_shifted"),
     WrongAnswer(
         A1, "padding-none",
         (("conv_forward", "output_size(H, FH, stride, padding)", "output_size(H, FH, stride)"),
@@ -396,8 +397,12 @@ WRONG_ANSWERS = (
          ("conv_forward", "xp = zero_pad(x, padding)", "xp = x")),
         A1_CONV, "test_conv_forward", "padding_off"),
     WrongAnswer(
-        A1, "padding-one-sided",
+        A1, "padding-above-left",
         (("zero_pad", "out[:, :, padding : padding + H, padding : padding + W]", "out[:, :, 2 * padding :, 2 * padding :]"),),
+        A1_CONV | {"test_zero_pad"}, "test_conv_forward", "padding_shifted"),
+    WrongAnswer(
+        A1, "padding-below-right",
+        (("zero_pad", "out[:, :, padding : padding + H, padding : padding + W]", "out[:, :, : H, : W]"),),
         A1_CONV | {"test_zero_pad"}, "test_conv_forward", "padding_one_sided"),
     WrongAnswer(A1, "stride-ignored", (("conv_forward", "top, left = i * stride, j * stride", "top, left = i, j"),),
                 A1_CONV, "test_conv_forward", "stride_ignored"),

@@ -1,12 +1,10 @@
-"""Device choice, its override, and the torch tier on a GPU where there is one."""
+"""Device choice and its override."""
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 import torch
 
-from cnnlib import conv, pooling
 from cnnlib.device import ENV_VAR, device
 
 
@@ -39,17 +37,3 @@ def test_asking_for_absent_cuda_is_refused(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setenv(ENV_VAR, "cuda")
     with pytest.raises(ValueError, match="asks for CUDA, but torch sees no CUDA device"):
         device()
-
-
-@pytest.mark.gpu
-def test_torch_tier_on_cuda_matches_the_cpu(monkeypatch: pytest.MonkeyPatch) -> None:
-    """On a GPU, do conv2d_torch and max_pool2d_torch give the CPU's float64 results?"""
-    rng = np.random.default_rng(0)
-    x, w, b = rng.standard_normal((4, 6, 17, 19)), rng.standard_normal((8, 3, 3, 5)), rng.standard_normal(8)
-    kwargs = {"stride": (2, 1), "padding": (1, 2), "groups": 2}
-    monkeypatch.setenv(ENV_VAR, "cuda")
-    on_gpu = conv.conv2d_torch(x, w, b, **kwargs, floor=True)
-    pooled_gpu = pooling.max_pool2d_torch(x, 3, 2, 1, floor=True)
-    monkeypatch.setenv(ENV_VAR, "cpu")
-    np.testing.assert_allclose(on_gpu, conv.conv2d_torch(x, w, b, **kwargs, floor=True), rtol=1e-10, atol=1e-10)
-    np.testing.assert_array_equal(pooled_gpu, pooling.max_pool2d_torch(x, 3, 2, 1, floor=True))

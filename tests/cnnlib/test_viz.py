@@ -26,22 +26,44 @@ def lenet() -> nn.Module:
     return LeNet5()
 
 
-def test_every_plot_is_a_figure(lenet: nn.Module) -> None:
-    """Does each plotting function return a matplotlib Figure that renders under Agg?"""
-    image = torch.rand(1, 28, 28)
-    history = History([1.0, 0.5], [0.6, 0.8], [0.9, 0.7], [0.7, 0.75], [1.0, 1.0], [100.0, 100.0], [0.1, 0.1])
-    _, test = digits()
-    figures = [
-        viz.filter_grid(lenet.features[0].weight),
-        viz.filter_grid(torch.randn(8, 3, 11, 11)),
-        viz.activation_maps(lenet, "features.0", image),
-        viz.occlusion_map(lenet, image, label=3),
-        viz.saliency(lenet, image),
-        viz.learning_curves(history),
-    ]
-    for figure in figures:
-        assert isinstance(figure, Figure)
-        figure.canvas.draw()
+HISTORY = History([1.0, 0.5], [0.6, 0.8], [0.9, 0.7], [0.7, 0.75], [1.0, 1.0], [100.0, 100.0], [0.1, 0.1])
+IMAGE = torch.rand(1, 28, 28)
+PLOTS = {
+    "filter_grid, grey": lambda model: viz.filter_grid(model.features[0].weight),
+    "filter_grid, RGB": lambda model: viz.filter_grid(torch.randn(8, 3, 11, 11)),
+    "activation_maps": lambda model: viz.activation_maps(model, "features.0", IMAGE),
+    "occlusion_map": lambda model: viz.occlusion_map(model, IMAGE, label=3),
+    "saliency": lambda model: viz.saliency(model, IMAGE),
+    "learning_curves": lambda model: viz.learning_curves(HISTORY),
+}
+
+
+@pytest.mark.parametrize("plot", PLOTS.values(), ids=PLOTS.keys())
+def test_every_plot_is_a_figure(lenet: nn.Module, plot) -> None:
+    """Does the plotting function return a matplotlib Figure that renders under Agg?"""
+    figure = plot(lenet)
+    assert isinstance(figure, Figure)
+    figure.canvas.draw()
+
+
+def test_learning_curves_plot_the_history_per_epoch() -> None:
+    """Do the curves show each epoch's training and held-out loss and accuracy, epochs counted from 1?"""
+    loss, accuracy = viz.learning_curves(HISTORY).axes
+    assert [list(line.get_xdata()) for line in loss.lines] == [[1, 2], [1, 2]]
+    assert [list(line.get_ydata()) for line in loss.lines] == [HISTORY.train_loss, HISTORY.test_loss]
+    assert [list(line.get_ydata()) for line in accuracy.lines] == [HISTORY.train_accuracy, HISTORY.test_accuracy]
+
+
+@pytest.mark.parametrize("inspect", [
+    lambda model: viz.activation_maps(model, "features.0", IMAGE),
+    lambda model: viz.occlusion_sensitivity(model, IMAGE, label=3),
+    lambda model: viz.saliency_map(model, IMAGE),
+], ids=["activation_maps", "occlusion_sensitivity", "saliency_map"])
+def test_inspecting_leaves_the_model_in_training_mode(inspect) -> None:
+    """After running the model in eval mode to inspect it, is a model in training mode put back into it?"""
+    model = LeNet5().train()
+    inspect(model)
+    assert all(m.training for m in model.modules())
 
 
 def test_saliency_map_is_the_input_gradient(lenet: nn.Module) -> None:
@@ -88,5 +110,5 @@ def test_activation_maps_refuse_a_layer_without_maps(lenet: nn.Module) -> None:
 
 def test_unknown_layer_is_refused(lenet: nn.Module) -> None:
     """Is an unknown layer name refused with the list of names?"""
-    with pytest.raises(ValueError, match="layer must name a submodule of the model"):
+    with pytest.raises(ValueError, match="layer must name a submodule of the model, one of .*got 'conv7'"):
         viz.activation_maps(lenet, "conv7", torch.rand(1, 28, 28))

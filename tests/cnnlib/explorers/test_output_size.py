@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import itertools
+import json
 import re
+import shutil
+import subprocess
 
+import numpy as np
+import pytest
 import torch
 
 from cnnlib import explorers
+from cnnlib.explorers.panel import script
+from cnnlib.ops.geometry import conv_geometry
+from cnnlib.shapes import effective_kernel_size
 from tests.cnnlib.explorers.static import panel_data
 
 
@@ -45,3 +53,35 @@ def test_output_size_explorer_ships_its_table() -> None:
     # The SVG namespace is a name, not a request.
     addresses = html.replace('xmlns="http://www.w3.org/2000/svg"', "")
     assert "http://" not in addresses and "https://" not in addresses
+
+
+NODE = shutil.which("node")
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed here; CI has it and runs the explorer's JavaScript")
+def test_the_pages_script_computes_what_cnnlib_does_for_every_setting() -> None:
+    """Run with node over the whole grid of N, F, S, P and dilation, do the page's numbers, sentence and window
+    taps equal cnnlib.shapes', output_size_text's and the window geometry's?"""
+    settings = list(itertools.product(explorers.SIZES, explorers.KERNELS, explorers.STRIDES, explorers.PADDINGS,
+                                      explorers.DILATIONS))
+    codes = explorers.output_size_table()
+    program = script("output_size_rule") + """
+    const input = JSON.parse(require('fs').readFileSync(0, 'utf8'));
+    const out = input.settings.map(([N, F, S, P, D], k) => {
+      const r = rule(N, F, S, P, D, input.codes[k]), last = Math.max(r.count - 1, 0);
+      return [r.extent, r.padded, r.count, r.reach, r.text, taps(F, S, D, 0, 0), taps(F, S, D, last, last)];
+    });
+    process.stdout.write(JSON.stringify(out));
+    """
+    ran = subprocess.run([NODE, "-e", program], input=json.dumps({"settings": settings, "codes": codes}),
+                         capture_output=True, text=True, check=True)
+    for (n, f, s, p, d), code, page in zip(settings, codes, json.loads(ran.stdout), strict=True):
+        extent, padded, count, reach, text, first, last = page
+        assert (extent, padded, count) == (effective_kernel_size(f, d), n + 2 * p, abs(code)), (n, f, s, p, d)
+        assert text == explorers.output_size_text(n, f, s, p, d), (n, f, s, p, d)
+        if count:
+            g = conv_geometry(np.zeros((1, 1, n, n)), np.zeros((1, 1, f, f)), None, s, p, d, 1, floor=True)
+            assert count == g.H2 and reach == g.window(count - 1, count - 1)[0].stop, (n, f, s, p, d)
+            for cells, position in ((first, 0), (last, count - 1)):
+                rows, cols = g.window(position, position)
+                assert cells == [[r, c] for r in range(rows.stop)[rows] for c in range(cols.stop)[cols]], (n, f, s, p, d)

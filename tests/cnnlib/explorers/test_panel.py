@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 
@@ -31,3 +32,16 @@ def test_import_cnnlib_stays_light() -> None:
     """Does `import cnnlib.explorers` leave ipywidgets, PIL and matplotlib unimported?"""
     code = "import sys, cnnlib.explorers; print(sorted({'ipywidgets', 'PIL', 'matplotlib'} & set(sys.modules)))"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "[]\n"
+
+
+def test_every_panel_script_ships_as_a_file_and_reaches_the_page() -> None:
+    """Is each explorer's JavaScript a file of the package, embedded whole in the panel it drives?"""
+    shipped = {path.stem for path in (Path(panel.__file__).parent / "js").glob("*.js")}
+    assert shipped == {"panel", "output_size_rule", "output_size", "pooling", "filter_playground"}
+    pages = {
+        "output_size": explorers.output_size_explorer().html,
+        "pooling": explorers.pooling_explorer(np.eye(4)).html,
+        "filter_playground": explorers.filter_explorer(np.ones((8, 8, 3))).html,
+    }
+    for name, html in pages.items():
+        assert panel.script("panel") in html and panel.script(name) in html, name

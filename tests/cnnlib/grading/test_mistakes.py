@@ -1,118 +1,88 @@
-"""Are the known mistakes recognised from the output of a wrong implementation, and never from a right one?
+"""Is every known mistake triggered by a wrong answer, and does each sentence link its book page?
 
-Each wrong implementation below is written the way a student writes it, not
-derived from the variant the diagnosis computes; torch gives the right answers.
+TRIGGERS is the table: for each key of MISTAKES, one wrong answer, written the
+way a student writes it, and the check that should name it. A mistake added to
+MISTAKES without a row here fails the test below.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import numpy as np
 import pytest
 import torch
 
-from cnnlib.grading.mistakes import (
-    MISTAKES,
-    diagnose_conv,
-    diagnose_linear,
-    diagnose_numerical_gradient,
-    diagnose_pool_backward,
-)
+from cnnlib.grading.checks import check_against
+from cnnlib.grading.gradient_mistakes import diagnose_numerical_gradient, diagnose_pool_backward
+from cnnlib.grading.layer_mistakes import diagnose_conv, diagnose_pool
+from cnnlib.grading.mistakes import MISTAKES
+from tests.cnnlib.grading.wrong import max_pool_backward, one_sided, student_conv, torch_conv
 
-RNG = np.random.default_rng(7)
+RNG = np.random.default_rng(11)
 X, W, B = RNG.standard_normal((2, 3, 7, 7)), RNG.standard_normal((4, 3, 3, 3)), RNG.standard_normal(4)
+POOL_X = RNG.standard_normal((2, 2, 9, 9))
+GRAD_X, DOUT = RNG.standard_normal((3, 4)), RNG.standard_normal((3, 4))
 
 
-def student_conv(x, w, b, stride, padding, *, pad_rows=None, channels=None, bias=True):
-    """A loop conv a student writes; the keyword arguments make it wrong in one way each."""
-    N, C, H, W_ = x.shape
-    K, _, F, _ = w.shape
-    H2 = (H - F + 2 * padding) // stride + 1
-    rows = pad_rows or (padding, padding)
-    xp = np.pad(x, ((0, 0), (0, 0), rows, rows))
-    out = np.zeros((N, K, H2, H2))
-    for n in range(N):
-        for k in range(K):
-            for i in range(H2):
-                for j in range(H2):
-                    patch = xp[n, :, i * stride : i * stride + F, j * stride : j * stride + F]
-                    c = slice(None) if channels is None else channels
-                    out[n, k, i, j] = np.sum(patch[c] * w[k][c]) + (b[k] if bias else 0)
-    return out
+def tanh3(v: np.ndarray) -> np.ndarray:
+    return 3 * np.tanh(v)
 
 
-def torch_conv(x, w, b, stride, padding):
-    t = torch.from_numpy
-    return torch.nn.functional.conv2d(t(x), t(w), t(b), stride=stride, padding=padding).numpy()
+def torch_max_pool(x: np.ndarray, F: int, S: int) -> np.ndarray:
+    return torch.nn.functional.max_pool2d(torch.from_numpy(x), F, S).numpy()
 
 
-def test_a_right_conv_is_never_diagnosed() -> None:
-    """Does the right output (torch's) match no mistake, at every stride and padding?"""
-    for S, P in [(1, 0), (1, 1), (2, 1), (2, 2), (3, 0)]:
-        assert diagnose_conv(torch_conv(X, W, B, S, P), X, W, B, S, P) is None
+def changes_its_input() -> str:
+    def conv(x: np.ndarray, w: np.ndarray) -> np.ndarray:
+        x[0, 0, 0, 0] += 1.0  # a student's padding written into x itself
+        return torch_conv(x, w, np.zeros(len(w)), 1, 0)
+
+    with pytest.raises(AssertionError) as raised:
+        check_against(conv, lambda x, w: torch_conv(x, w, np.zeros(len(w)), 1, 0), {"x": X.copy(), "w": W}, "conv")
+    return str(raised.value)
 
 
-@pytest.mark.parametrize(
-    ("wrong", "key"),
-    [({"pad_rows": (2, 0)}, "padding_one_sided"), ({"pad_rows": (0, 2)}, "padding_one_sided"),
-     ({"channels": slice(0, 1)}, "channels_summed_wrong"), ({"bias": False}, "bias_missing")],
-)
-def test_conv_mistakes_are_named(wrong: dict, key: str) -> None:
-    """Is one-sided padding, the first channel only, or the bias left out named by its own sentence?"""
-    assert np.allclose(student_conv(X, W, B, 2, 1), torch_conv(X, W, B, 2, 1))  # the student's loops are right otherwise
-    message = diagnose_conv(student_conv(X, W, B, 2, 1, **wrong), X, W, B, 2, 1)
-    assert message is not None and message.startswith("Likely mistake: " + MISTAKES[key].sentence.split("{")[0])
+def pool_gradient_assigned() -> str | None:
+    dout = RNG.standard_normal((2, 2, 4, 4))
+    return diagnose_pool_backward(max_pool_backward(dout, POOL_X, 3, 2, assign=True), dout, POOL_X, 3, 2)
 
 
-def test_a_fully_connected_layer_without_bias_is_named() -> None:
-    """Is x @ w.T without + b named as the missing bias?"""
-    x, w, b = RNG.standard_normal((3, 5)), RNG.standard_normal((2, 5)), RNG.standard_normal(2)
-    assert "lacks the bias" in diagnose_linear(x @ w.T, x, w, b)
-    assert diagnose_linear(torch.nn.functional.linear(*map(torch.from_numpy, (x, w, b))).numpy(), x, w, b) is None
+# key: the wrong answer and what the check says about it (conv cases at stride 2, padding 1).
+TRIGGERS: dict[str, Callable[[], str | None]] = {
+    "kernel_flipped": lambda: diagnose_conv(torch_conv(X, W[..., ::-1, ::-1].copy(), B, 2, 1), X, W, B, 2, 1),
+    "padding_off": lambda: diagnose_conv(torch_conv(X, W, B, 2, 2), X, W, B, 2, 1),
+    "stride_ignored": lambda: diagnose_conv(torch_conv(X, W, B, 1, 1), X, W, B, 2, 1),
+    "channels_summed_wrong": lambda: diagnose_conv(student_conv(X, W, B, 2, 1, channels=slice(0, 1)), X, W, B, 2, 1),
+    "bias_missing": lambda: diagnose_conv(student_conv(X, W, B, 2, 1, bias=False), X, W, B, 2, 1),
+    "padding_shifted": lambda: diagnose_conv(student_conv(X, W, B, 2, 1, pad_rows=(2, 0)), X, W, B, 2, 1),
+    "padding_one_sided": lambda: diagnose_conv(student_conv(X, W, B, 2, 1, pad_rows=(0, 2)), X, W, B, 2, 1),
+    "pool_window_wrong": lambda: diagnose_pool(torch_max_pool(POOL_X, 2, 2), POOL_X, 3, 2),
+    "pool_stride_wrong": lambda: diagnose_pool(torch_max_pool(POOL_X, 3, 1), POOL_X, 3, 2),
+    "pool_backward_assigned": pool_gradient_assigned,
+    "input_changed": changes_its_input,
+    "gradient_one_sided": lambda: diagnose_numerical_gradient(one_sided(tanh3, GRAD_X, DOUT), tanh3, GRAD_X, DOUT),
+    "gradient_not_halved": lambda: diagnose_numerical_gradient(6 * (1 - np.tanh(GRAD_X) ** 2) * DOUT, tanh3, GRAD_X, DOUT),
+    "gradient_dout_ignored": lambda: diagnose_numerical_gradient(3 * (1 - np.tanh(GRAD_X) ** 2), tanh3, GRAD_X, DOUT),
+}
 
 
-def max_pool_backward(dout, x, F, S, *, assign=False):
-    N, C, H2, W2 = dout.shape
-    dx = np.zeros_like(x)
-    for n in range(N):
-        for c in range(C):
-            for i in range(H2):
-                for j in range(W2):
-                    window = x[n, c, i * S : i * S + F, j * S : j * S + F]
-                    a, e = np.unravel_index(np.argmax(window), window.shape)
-                    if assign:
-                        dx[n, c, i * S + a, j * S + e] = dout[n, c, i, j]
-                    else:
-                        dx[n, c, i * S + a, j * S + e] += dout[n, c, i, j]
-    return dx
+@pytest.mark.parametrize("key", MISTAKES)
+def test_every_known_mistake_is_triggered_by_a_wrong_answer(key: str) -> None:
+    """Does the table hold a wrong answer for this mistake, and does the check name it by its own sentence?"""
+    assert key in TRIGGERS, f"no wrong answer triggers the mistake {key!r}: add one to TRIGGERS"
+    message = TRIGGERS[key]()
+    assert message is not None and MISTAKES[key].sentence.split("{")[0] in message
 
 
-def test_a_max_pool_gradient_assigned_instead_of_added_is_named() -> None:
-    """With overlapping windows, is `dx[...] = dout` named, and the right gradient (torch's autograd) not?"""
-    x = torch.from_numpy(RNG.standard_normal((2, 2, 9, 9))).requires_grad_()
-    out = torch.nn.functional.max_pool2d(x, 3, 2)
-    dout = RNG.standard_normal(out.shape)
-    out.backward(torch.from_numpy(dout))
-    x_np = x.detach().numpy()
-    assert np.allclose(max_pool_backward(dout, x_np, 3, 2), x.grad.numpy())
-    assert diagnose_pool_backward(x.grad.numpy(), dout, x_np, 3, 2) is None
-    assert "dx[...] = dout" in diagnose_pool_backward(max_pool_backward(dout, x_np, 3, 2, assign=True), dout, x_np, 3, 2)
+def test_the_table_names_only_known_mistakes() -> None:
+    """Is every key of the table a key of MISTAKES (no row left behind by a renamed mistake)?"""
+    assert set(TRIGGERS) <= set(MISTAKES)
 
 
-def one_sided(f, x, dout, h=1e-5):
-    grad = np.zeros_like(x)
-    for index in np.ndindex(x.shape):
-        moved = x.copy()
-        moved[index] += h
-        grad[index] = np.sum((f(moved) - f(x)) * dout) / h
-    return grad
-
-
-def test_numerical_gradient_mistakes_are_named() -> None:
-    """Are a one-sided difference, a missing 1/2 and an ignored dout named, and the exact gradient not?"""
-    x, dout = RNG.standard_normal((3, 4)), RNG.standard_normal((3, 4))
-    exact = 3 * (1 - np.tanh(x) ** 2) * dout
-    f = lambda v: 3 * np.tanh(v)  # noqa: E731
-    assert diagnose_numerical_gradient(exact, f, x, dout) is None
-    assert "one-sided" in diagnose_numerical_gradient(one_sided(f, x, dout), f, x, dout)
-    assert "twice the right one" in diagnose_numerical_gradient(2 * exact, f, x, dout)
-    assert "ignores dout" in diagnose_numerical_gradient(3 * (1 - np.tanh(x) ** 2), f, x, dout)
+def test_a_sentence_links_its_book_page_under_the_published_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Does a mistake's message start with the prefix and end with its page under CNNLIB_BOOK_URL?"""
+    monkeypatch.setenv("CNNLIB_BOOK_URL", "https://example.org/course/")
+    message = MISTAKES["stride_ignored"].explain(stride=2)
+    assert message.startswith("Likely mistake: your output matches stride 1 instead of stride 2")
+    assert message.endswith(" See https://example.org/course/book/02_spatial_arithmetic.html")

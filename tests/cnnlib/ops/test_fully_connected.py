@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 import torch
 
-from cnnlib.fully_connected import linear, linear_backward
 from cnnlib.gradcheck import numerical_gradient, rel_error
+from cnnlib.ops.fully_connected import linear, linear_backward
 
 
 def test_linear_matches_torch_on_a_flattened_volume() -> None:

@@ -6,13 +6,14 @@ import numpy as np
 import pytest
 import torch
 
-from cnnlib import pooling
 from cnnlib.gradcheck import numerical_gradient, rel_error
+from cnnlib.ops import pooling
+from cnnlib.torch_ops import avg_pool2d_torch, max_pool2d_torch
 from tests.cnnlib.cases import PoolCase, pool_cases
 
 CASES = pool_cases(30)
-MAX = [pooling.max_pool2d_reference, pooling.max_pool2d_fast, pooling.max_pool2d_torch]
-AVG = [pooling.avg_pool2d_reference, pooling.avg_pool2d_fast, pooling.avg_pool2d_torch]
+MAX = [pooling.max_pool2d_reference, pooling.max_pool2d_fast, max_pool2d_torch]
+AVG = [pooling.avg_pool2d_reference, pooling.avg_pool2d_fast, avg_pool2d_torch]
 MAX_BACKWARD = [pooling.max_pool2d_backward_reference, pooling.max_pool2d_backward_fast]
 AVG_BACKWARD = [pooling.avg_pool2d_backward_reference, pooling.avg_pool2d_backward_fast]
 name = lambda f: f.__name__  # noqa: E731

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 
-from cnnlib import activations
+from cnnlib.ops import activations
 
 PAIRS = [
     (activations.relu, activations.relu_backward, torch.relu),

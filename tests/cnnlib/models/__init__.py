@@ -1,0 +1,1 @@
+"""Tests for cnnlib.models, one file per network family."""

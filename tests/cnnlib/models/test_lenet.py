@@ -1,0 +1,22 @@
+"""LeNet-5 against its published parameter total and MNIST-sized images."""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from cnnlib.models import LeNet5
+from tests.cnnlib.models.meta import meta, params
+
+
+def test_parameter_total_matches_the_published_one() -> None:
+    """Does LeNet-5 have exactly the published 61,706 parameters?"""
+    assert params(meta(LeNet5)) == 61_706
+
+
+def test_lenet5_runs_on_mnist_sized_images_with_tanh_too() -> None:
+    """Does LeNet-5 map (N, 1, 28, 28) to (N, 10) and accept another activation?"""
+    model = LeNet5(activation=nn.Tanh)
+    assert any(isinstance(m, nn.Tanh) for m in model.modules())
+    assert model(torch.zeros(3, 1, 28, 28)).shape == (3, 10)
+    assert LeNet5(num_classes=5, in_channels=3)(torch.zeros(1, 3, 28, 28)).shape == (1, 5)

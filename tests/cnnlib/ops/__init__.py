@@ -1,0 +1,1 @@
+"""Tests for cnnlib.ops, the numpy layer, one file per module."""
