@@ -48,7 +48,7 @@ test: $(STAMP) system-deps lint book-strict  ## Set up, lint, build the book wit
 	$(BIN)/python -m pytest
 
 test-fast: $(STAMP)  ## The library's tests only (no book, no browser, no nbgrader runs)
-	$(BIN)/python -m pytest tests/cnnlib cnnlib
+	$(BIN)/python -m pytest tests/cnnlib cnnlib -m "not slow"
 
 lint: $(STAMP)  ## ruff over the library, tests and benchmarks
 	$(BIN)/ruff check cnnlib tests benchmarks tools book/_ext nbgrader_config.py
