@@ -88,6 +88,39 @@ def notebook_of(folder: Path) -> Path:
     return path
 
 
+A1 = "a1_convolution"  # the assignment the collection and operations tests use: it grades fastest
+
+
+def answered(root: Path, edits: Edits = (), assignment: str = A1) -> nbformat.NotebookNode:
+    """``assignment``'s release in the course ``root`` answered with the solution, then ``edits`` applied."""
+    release = nbformat.read(notebook_of(root / "exercises" / assignment), as_version=4)
+    return answer(release, nbformat.read(notebook_of(root / "solutions" / assignment), as_version=4), edits)
+
+
+@dataclass(frozen=True)
+class ExchangeStudent:
+    """A student who fetched a1 from the exchange and submitted it: her folder, environment and notebook."""
+
+    home: Path
+    env: dict[str, str]
+    notebook: Path
+
+
+def submit_through_exchange(root: Path, exchange: Path, home: Path, student: str = "alice") -> ExchangeStudent:
+    """`make release-exchange`, then ``student`` fetches a1 into ``home``, answers it and submits it, then `make collect`."""
+    checked(make("release-exchange", root, EXCHANGE=exchange), "make release-exchange")
+    home.mkdir()
+    # The student's side as `make lab` sets it up: the course's configuration and exchange, her own data folder.
+    env = {"JUPYTER_CONFIG_PATH": str(root), "NBGRADER_EXCHANGE": str(exchange), "JUPYTER_DATA_DIR": str(home / ".data")}
+    checked(nbgrader("fetch_assignment", A1, cwd=home, **env), "nbgrader fetch_assignment")
+    fetched = notebook_of(home / A1)
+    nbformat.write(answered(root), fetched)
+    # On a JupyterHub the student is her login name; this machine's user is someone else, so --student names her.
+    checked(nbgrader("submit", A1, f"--student={student}", cwd=home, **env), "nbgrader submit")
+    checked(make("collect", root, EXCHANGE=exchange), "make collect")
+    return ExchangeStudent(home, env, fetched)
+
+
 def answer(release: nbformat.NotebookNode, solution: nbformat.NotebookNode, edits: Edits = (),
            sources: dict[str, str] | None = None) -> nbformat.NotebookNode:
     """A student's submission: the release with its answer cells filled from the solution, then ``edits`` applied.

@@ -12,44 +12,15 @@ import zipfile
 from pathlib import Path
 
 import nbformat
-import pytest
 
-from tests.assignments.course import Course, answer, checked, make, nbgrader, new_course, notebook_of, submit
-
-A1 = "a1_convolution"
-
-
-@pytest.fixture
-def a1_course(tmp_path: Path) -> Path:
-    root = tmp_path / "course"
-    root.mkdir()
-    new_course(root, [A1])
-    return root
-
-
-def answered(root: Path, edits: tuple[tuple[str, str, str], ...] = ()) -> nbformat.NotebookNode:
-    """a1's release in ``root`` answered with the solution, then ``edits`` applied (see :func:`answer`)."""
-    release = nbformat.read(notebook_of(root / "exercises" / A1), as_version=4)
-    return answer(release, nbformat.read(notebook_of(root / "solutions" / A1), as_version=4), edits)
+from tests.assignments.course import A1, Course, answered, checked, make, submit, submit_through_exchange
 
 
 def test_exchange_submission_is_collected(a1_course: Path, tmp_path: Path) -> None:
     """Does a notebook released to the exchange, fetched and submitted by a student, reach submitted/<student>/<assignment>/?"""
-    exchange = tmp_path / "exchange"
-    checked(make("release-exchange", a1_course, EXCHANGE=exchange), "make release-exchange")
-    home = tmp_path / "alice"
-    home.mkdir()
-    # The student's side as `make lab` sets it up: the course's configuration and exchange, her own data folder.
-    student = {"JUPYTER_CONFIG_PATH": str(a1_course), "NBGRADER_EXCHANGE": str(exchange),
-               "JUPYTER_DATA_DIR": str(home / ".data")}
-    checked(nbgrader("fetch_assignment", A1, cwd=home, **student), "nbgrader fetch_assignment")
-    fetched = notebook_of(home / A1)
-    nbformat.write(answered(a1_course), fetched)
-    # On a JupyterHub the student is her login name; this machine's user is someone else, so --student names her.
-    checked(nbgrader("submit", A1, "--student=alice", cwd=home, **student), "nbgrader submit")
-    checked(make("collect", a1_course, EXCHANGE=exchange), "make collect")
-    collected = a1_course / "submitted" / "alice" / A1 / fetched.name
-    assert nbformat.read(collected, as_version=4) == nbformat.read(fetched, as_version=4)
+    alice = submit_through_exchange(a1_course, tmp_path / "exchange", tmp_path / "alice")
+    collected = a1_course / "submitted" / "alice" / A1 / alice.notebook.name
+    assert nbformat.read(collected, as_version=4) == nbformat.read(alice.notebook, as_version=4)
 
 
 def test_lms_download_is_collected_and_a_stray_file_reported(a1_course: Path) -> None:

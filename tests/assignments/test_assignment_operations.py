@@ -17,29 +17,14 @@ import nbformat
 import pytest
 
 from tests.assignments.answers import WRONG_ANSWERS
-from tests.assignments.course import Course, answer, checked, make, nbgrader, new_course, notebook_of, submit
+from tests.assignments.course import A1, Course, answered, checked, make, nbgrader, notebook_of, submit, submit_through_exchange
 
-A1 = "a1_convolution"
 POINTS = {"test_output_size": 2.0, "test_zero_pad": 2.0, "test_correlate2d": 3.0, "test_conv_forward": 6.0,
           "test_conv_params": 1.0, "test_worked_numbers": 3.0}
 KERNEL_FLIPPED = next(w for w in WRONG_ANSWERS if w.student == "kernel-flipped")
 # The columns of nbgrader's own CSV export, which `make grades` keeps first.
 NBGRADER_COLUMNS = ["assignment", "duedate", "timestamp", "student_id", "last_name", "first_name", "email",
                     "raw_score", "late_submission_penalty", "score", "max_score"]
-
-
-@pytest.fixture
-def a1_course(tmp_path: Path) -> Path:
-    root = tmp_path / "course"
-    root.mkdir()
-    new_course(root, [A1])
-    return root
-
-
-def answered(root: Path, edits: tuple[tuple[str, str, str], ...] = ()) -> nbformat.NotebookNode:
-    """a1's release in ``root`` answered with the solution, then ``edits`` applied (see :func:`answer`)."""
-    release = nbformat.read(notebook_of(root / "exercises" / A1), as_version=4)
-    return answer(release, nbformat.read(notebook_of(root / "solutions" / A1), as_version=4), edits)
 
 
 def cell(nb: nbformat.NotebookNode, grade_id: str) -> nbformat.NotebookNode:
@@ -164,22 +149,14 @@ def test_checksum_warnings_name_only_edited_test_cells(a1_course: Path) -> None:
 def test_feedback_reaches_the_student_through_the_exchange(a1_course: Path, tmp_path: Path) -> None:
     """Does `make release-feedback` return feedback through the exchange for `nbgrader fetch_feedback`, skipping LMS uploads?"""
     exchange = tmp_path / "exchange"
-    checked(make("release-exchange", a1_course, EXCHANGE=exchange), "make release-exchange")
-    home = tmp_path / "alice"
-    home.mkdir()
-    student = {"JUPYTER_CONFIG_PATH": str(a1_course), "NBGRADER_EXCHANGE": str(exchange),
-               "JUPYTER_DATA_DIR": str(home / ".data")}
-    checked(nbgrader("fetch_assignment", A1, cwd=home, **student), "nbgrader fetch_assignment")
-    nbformat.write(answered(a1_course), notebook_of(home / A1))
-    checked(nbgrader("submit", A1, "--student=alice", cwd=home, **student), "nbgrader submit")
-    checked(make("collect", a1_course, EXCHANGE=exchange), "make collect")
+    alice = submit_through_exchange(a1_course, exchange, tmp_path / "alice")
     submit(a1_course, A1, "bob", answered(a1_course))  # from an LMS: no way back through the exchange
     checked(make("autograde", a1_course), "make autograde")
     released = checked(make("release-feedback", a1_course, EXCHANGE=exchange), "make release-feedback")
     assert f"{A1}: not submitted through the exchange, so not released: bob" in released.stdout
     assert len(list((exchange / "deep-convnets" / "feedback").glob("*.html"))) == 1
-    checked(nbgrader("fetch_feedback", A1, "--student=alice", cwd=home, **student), "nbgrader fetch_feedback")
-    (fetched,) = (home / A1 / "feedback").glob(f"*/{A1}.html")  # one folder per submission, named by its timestamp
+    checked(nbgrader("fetch_feedback", A1, "--student=alice", cwd=alice.home, **alice.env), "nbgrader fetch_feedback")
+    (fetched,) = (alice.home / A1 / "feedback").glob(f"*/{A1}.html")  # one folder per submission, named by its timestamp
     assert fetched.read_text() == (a1_course / "feedback" / "alice" / A1 / f"{A1}.html").read_text()
     assert "Score: 17.0 / 17.0" in fetched.read_text()
 
