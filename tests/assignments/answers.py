@@ -387,9 +387,9 @@ WRONG_ANSWERS = (
          ("zero_pad", "out[:, :, padding : padding + H, padding : padding + W]",
           "out[:, :, 2 * padding : 2 * padding + H, 2 * padding : 2 * padding + W]")),
         A1_CONV | {"test_zero_pad"}, "test_conv_forward", "padding_shifted"),
-    # At the visible test's P = 1, P + 1 is 2P: the windows start 2P into the zeros, as in the two cases around it.
+    # The first visible case that fails has P = 0: "padding 1 instead of 0".
     WrongAnswer(A1, "padding-plus-one", (("conv_forward", "zero_pad(x, padding)", "zero_pad(x, padding + 1)"),),
-                A1_CONV, "test_conv_forward", "padding_shifted"),
+                A1_CONV, "test_conv_forward", "padding_off"),
     WrongAnswer(
         A1, "padding-none",
         (("conv_forward", "output_size(H, FH, stride, padding)", "output_size(H, FH, stride)"),
