@@ -2,8 +2,8 @@
 
 ``python -m cnnlib.grading.sealed.batch COURSE [ASSIGNMENT [STUDENT]]`` grades
 every submission of the sealed assignments (``SealedExecute.sealed_assignments``
-and ``cell_seconds`` in ``COURSE/nbgrader_config.py``; ASSIGNMENT may be a
-pattern) in ``COURSE/submitted/`` in a pool of
+and ``cell_seconds`` in ``COURSE/nbgrader_config.py``, the instructor's notebooks
+in its source folder; ASSIGNMENT may be a pattern) in ``COURSE/submitted/`` in a pool of
 worker processes, one per core, with a progress bar and an estimate of the
 time left, and keeps each result in ``COURSE/autograded/.sealed/``, keyed by a
 hash of the answers, the instructor's notebook and the time bound.
@@ -58,12 +58,13 @@ def cached(course: Path, student: str, assignment: str, notebook: str, digest: s
     return Graded([CellResult(**r) for r in data["results"]], list(data["flags"]))
 
 
-def _grade_one(course: str, student: str, assignment: str, notebook: str, seconds: float) -> tuple[str, float, str]:
+def _grade_one(course: str, source_dir: str, student: str, assignment: str, notebook: str,
+               seconds: float) -> tuple[str, float, str]:
     """Grade one submission into the cache (runs in a pool worker); its student, seconds and a problem, if any."""
     start = time.perf_counter()
     root = Path(course)
     try:
-        source = nbformat.read(root / "solutions" / assignment / f"{notebook}.ipynb", as_version=4)
+        source = nbformat.read(root / source_dir / assignment / f"{notebook}.ipynb", as_version=4)
         submission = nbformat.read(root / "submitted" / student / assignment / f"{notebook}.ipynb", as_version=4)
     except Exception as error:  # noqa: BLE001 - an unreadable submission is reported, never fatal
         return student, time.perf_counter() - start, f"cannot be read as a notebook ({type(error).__name__}: {error})"
@@ -88,7 +89,7 @@ def submissions(course: Path, assignment: str, student: str | None = None) -> li
 
 
 def run(course: Path, assignment: str, student: str | None = None, seconds: float = DEFAULT_SECONDS,
-        workers: int | None = None) -> dict[str, float]:
+        workers: int | None = None, source_dir: str = "solutions") -> dict[str, float]:
     """Grade every submission of ``assignment`` in parallel into the cache; seconds per student."""
     todo = submissions(course, assignment, student)
     workers = workers or os.cpu_count() or 1
@@ -96,7 +97,7 @@ def run(course: Path, assignment: str, student: str | None = None, seconds: floa
     times: dict[str, float] = {}
     start = time.perf_counter()
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(_grade_one, str(course), s, assignment, nb, seconds) for s, nb in todo]
+        futures = [pool.submit(_grade_one, str(course), source_dir, s, assignment, nb, seconds) for s, nb in todo]
         for done, future in enumerate(as_completed(futures), 1):
             who, took, problem = future.result()
             times[who] = took
@@ -111,11 +112,12 @@ def run(course: Path, assignment: str, student: str | None = None, seconds: floa
     return times
 
 
-def sealed_config(course: Path) -> tuple[list[str], float]:
-    """The sealed assignments and the cells' time bound that the course's nbgrader_config.py sets."""
+def sealed_config(course: Path) -> tuple[list[str], float, str]:
+    """The sealed assignments, the cells' time bound and the source folder that the course's nbgrader_config.py sets."""
     config = PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
     sealed = config.get("SealedExecute", {})
-    return list(sealed.get("sealed_assignments", [])), float(sealed.get("cell_seconds", DEFAULT_SECONDS))
+    source_dir = str(config.get("CourseDirectory", {}).get("source_directory", "source"))
+    return list(sealed.get("sealed_assignments", [])), float(sealed.get("cell_seconds", DEFAULT_SECONDS)), source_dir
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -126,9 +128,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, help="parallel submissions (default: the number of cores)")
     options = parser.parse_args(argv)
     course = options.course.resolve()
-    assignments, seconds = sealed_config(course)
+    assignments, seconds, source_dir = sealed_config(course)
     for assignment in (a for a in assignments if fnmatch.fnmatch(a, options.assignment)):
-        run(course, assignment, options.student or None, seconds, options.workers)
+        run(course, assignment, options.student or None, seconds, options.workers, source_dir)
     return 0
 
 
