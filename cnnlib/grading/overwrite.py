@@ -19,7 +19,17 @@ from nbgrader.preprocessors import ClearHiddenTests, OverwriteCells
 
 
 class RestoreHiddenTests(OverwriteCells):
-    """OverwriteCells that does not warn about a locked cell left as released, hidden tests removed."""
+    """OverwriteCells that does not warn about a locked cell left as released, hidden tests removed.
+
+    It also takes what nbgrader's DeduplicateIds leaves of a duplicated cell, ``nbgrader: {}``, as
+    a plain cell: nbgrader's own ``add_missing_cells`` would fail on it with KeyError('grade_id').
+    """
+
+    def preprocess(self, nb: NotebookNode, resources: ResourcesDict) -> tuple[NotebookNode, ResourcesDict]:
+        for cell in nb.cells:
+            if "nbgrader" in cell.metadata and "grade_id" not in cell.metadata.nbgrader:
+                del cell.metadata["nbgrader"]
+        return super().preprocess(nb, resources)
 
     def released(self, source: str) -> str:
         """``source`` as ``nbgrader generate_assignment`` releases it: without its hidden-test regions."""
