@@ -173,6 +173,12 @@ class Course:
         return nbformat.read(notebook_of(self.root / "autograded" / student / assignment), as_version=4)
 
 
+def cell(nb: nbformat.NotebookNode, grade_id: str) -> nbformat.NotebookNode:
+    """The one cell of ``nb`` with nbgrader grade_id ``grade_id``."""
+    (found,) = (c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
+    return found
+
+
 def failed_cells(nb: nbformat.NotebookNode) -> set[str]:
     """grade_ids of the test cells of an executed notebook that raised."""
     return {c.metadata["nbgrader"]["grade_id"] for c in nb.cells

@@ -17,7 +17,18 @@ import nbformat
 import pytest
 
 from tests.assignments.answers import WRONG_ANSWERS
-from tests.assignments.course import A1, Course, answered, checked, make, nbgrader, notebook_of, submit, submit_through_exchange
+from tests.assignments.course import (
+    A1,
+    Course,
+    answered,
+    cell,
+    checked,
+    make,
+    nbgrader,
+    notebook_of,
+    submit,
+    submit_through_exchange,
+)
 
 POINTS = {"test_output_size": 2.0, "test_zero_pad": 2.0, "test_correlate2d": 3.0, "test_conv_forward": 6.0,
           "test_conv_params": 1.0, "test_worked_numbers": 3.0}
@@ -25,11 +36,6 @@ KERNEL_FLIPPED = next(w for w in WRONG_ANSWERS if w.student == "kernel-flipped")
 # The columns of nbgrader's own CSV export, which `make grades` keeps first.
 NBGRADER_COLUMNS = ["assignment", "duedate", "timestamp", "student_id", "last_name", "first_name", "email",
                     "raw_score", "late_submission_penalty", "score", "max_score"]
-
-
-def cell(nb: nbformat.NotebookNode, grade_id: str) -> nbformat.NotebookNode:
-    (found,) = (c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
-    return found
 
 
 def submitted_at(root: Path, student: str, nb: nbformat.NotebookNode, when: datetime.datetime) -> None:

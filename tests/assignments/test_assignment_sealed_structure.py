@@ -16,7 +16,7 @@ import pytest
 
 from cnnlib.grading.sealed import sandbox
 from tests.assignments.answers import WRONG_ANSWERS
-from tests.assignments.course import A1, Course, answered, make, new_course, submit
+from tests.assignments.course import A1, Course, answered, cell, make, new_course, submit
 
 pytestmark = pytest.mark.skipif(sandbox._bwrap() is None, reason="bubblewrap is not installed (apt-get install bubblewrap)")
 BIAS_MISSING = next(w for w in WRONG_ANSWERS if w.student == "bias-missing")
@@ -31,10 +31,6 @@ class NoAsserts(ast.NodeTransformer):
 
 get_ipython().ast_transformers.append(NoAsserts())
 '''
-
-
-def cell(nb: nbformat.NotebookNode, grade_id: str) -> nbformat.NotebookNode:
-    return next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
 
 
 @pytest.fixture(scope="module")
