@@ -101,3 +101,6 @@ c.Autograde.autograde_preprocessors = [
 c.SealedExecute.sealed_assignments = ["a1_convolution", "a2_pooling_and_networks", "a3_backprop_and_speed"]
 # Their cells take well under a second (a few with literal loops); a stalled one costs this, not 300 s.
 c.SealedExecute.cell_seconds = 10
+# And all of a submission's cells together (a correct one takes a few seconds): code that stalls
+# in every cell costs the batch this, not 10 s a cell. Cells given a longer bound add their extra.
+c.SealedExecute.submission_seconds = 60

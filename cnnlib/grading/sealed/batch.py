@@ -1,12 +1,12 @@
 """Grade a class sealed on every core, before nbgrader records the grades.
 
 ``python -m cnnlib.grading.sealed.batch COURSE [ASSIGNMENT [STUDENT]]`` grades
-every submission of the sealed assignments (``SealedExecute.sealed_assignments``
-and ``cell_seconds`` in ``COURSE/nbgrader_config.py``, the instructor's notebooks
+every submission of the sealed assignments (``SealedExecute.sealed_assignments``,
+``cell_seconds`` and ``submission_seconds`` in ``COURSE/nbgrader_config.py``, the instructor's notebooks
 in its source folder; ASSIGNMENT may be a pattern) in ``COURSE/submitted/`` in a pool of
 worker processes, one per core, with a progress bar and an estimate of the
 time left, and keeps each result in ``COURSE/autograded/.sealed/``, keyed by a
-hash of the answers, the instructor's notebook and the time bound.
+hash of the answers, the instructor's notebook and the time bounds.
 :class:`~cnnlib.grading.sealed.execute.SealedExecute` then finds the result
 there instead of grading again, so ``nbgrader autograde``, which writes the
 gradebook one submission after another, only records. A submission that
@@ -25,7 +25,7 @@ import sys
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import asdict
+from dataclasses import asdict, astuple
 from pathlib import Path
 
 import nbformat
@@ -34,20 +34,20 @@ from traitlets.config.loader import PyFileConfigLoader
 
 from cnnlib.grading.sealed.runner import CellResult, Graded, grade
 from cnnlib.grading.sealed.sandbox import isolation
-from cnnlib.grading.sealed.structure import DEFAULT_SECONDS, answers_of, structure
+from cnnlib.grading.sealed.structure import BOUNDS, Bounds, answers_of, structure
 
 CACHE = Path("autograded") / ".sealed"
 
 
-def key(source: NotebookNode, submission: NotebookNode, seconds: float) -> str:
-    """What a sealed result depends on: the instructor's notebook, the submission's answers, the time bound."""
-    answers, _ = answers_of(submission, structure(source, seconds))
-    text = json.dumps([nbformat.writes(source), answers, seconds], sort_keys=True)
+def key(source: NotebookNode, submission: NotebookNode, bounds: Bounds) -> str:
+    """What a sealed result depends on: the instructor's notebook, the submission's answers, the time bounds."""
+    answers, _ = answers_of(submission, structure(source, bounds.cell))
+    text = json.dumps([nbformat.writes(source), answers, astuple(bounds)], sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()
 
 
 def cached(course: Path, student: str, assignment: str, notebook: str, digest: str) -> Graded | None:
-    """The result kept for this submission, if it was graded with the same answers, notebook and bound."""
+    """The result kept for this submission, if it was graded with the same answers, notebook and bounds."""
     path = course / CACHE / student / assignment / f"{notebook}.json"
     try:
         data = json.loads(path.read_text())
@@ -59,7 +59,7 @@ def cached(course: Path, student: str, assignment: str, notebook: str, digest: s
 
 
 def _grade_one(course: str, source_dir: str, student: str, assignment: str, notebook: str,
-               seconds: float) -> tuple[str, float, str]:
+               bounds: Bounds) -> tuple[str, float, str]:
     """Grade one submission into the cache (runs in a pool worker); its student, seconds and a problem, if any."""
     start = time.perf_counter()
     root = Path(course)
@@ -68,10 +68,10 @@ def _grade_one(course: str, source_dir: str, student: str, assignment: str, note
         submission = nbformat.read(root / "submitted" / student / assignment / f"{notebook}.ipynb", as_version=4)
     except Exception as error:  # noqa: BLE001 - an unreadable submission is reported, never fatal
         return student, time.perf_counter() - start, f"cannot be read as a notebook ({type(error).__name__}: {error})"
-    digest = key(source, submission, seconds)
+    digest = key(source, submission, bounds)
     if cached(root, student, assignment, notebook, digest) is None:
         with tempfile.TemporaryDirectory(prefix="cnnlib-submission-") as workdir:
-            graded = grade(source, submission, Path(workdir), seconds=seconds)
+            graded = grade(source, submission, Path(workdir), bounds=bounds)
         path = root / CACHE / student / assignment / f"{notebook}.json"
         path.parent.mkdir(parents=True, exist_ok=True)
         results = [asdict(r) for r in graded.results]
@@ -88,7 +88,7 @@ def submissions(course: Path, assignment: str, student: str | None = None) -> li
     return found
 
 
-def run(course: Path, assignment: str, student: str | None = None, seconds: float = DEFAULT_SECONDS,
+def run(course: Path, assignment: str, student: str | None = None, bounds: Bounds = BOUNDS,
         workers: int | None = None, source_dir: str = "solutions") -> dict[str, float]:
     """Grade every submission of ``assignment`` in parallel into the cache; seconds per student."""
     todo = submissions(course, assignment, student)
@@ -97,7 +97,7 @@ def run(course: Path, assignment: str, student: str | None = None, seconds: floa
     times: dict[str, float] = {}
     start = time.perf_counter()
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(_grade_one, str(course), source_dir, s, assignment, nb, seconds) for s, nb in todo]
+        futures = [pool.submit(_grade_one, str(course), source_dir, s, assignment, nb, bounds) for s, nb in todo]
         for done, future in enumerate(as_completed(futures), 1):
             who, took, problem = future.result()
             times[who] = took
@@ -112,12 +112,13 @@ def run(course: Path, assignment: str, student: str | None = None, seconds: floa
     return times
 
 
-def sealed_config(course: Path) -> tuple[list[str], float, str]:
-    """The sealed assignments, the cells' time bound and the source folder that the course's nbgrader_config.py sets."""
+def sealed_config(course: Path) -> tuple[list[str], Bounds, str]:
+    """The sealed assignments, the time bounds and the source folder that the course's nbgrader_config.py sets."""
     config = PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
     sealed = config.get("SealedExecute", {})
     source_dir = str(config.get("CourseDirectory", {}).get("source_directory", "source"))
-    return list(sealed.get("sealed_assignments", [])), float(sealed.get("cell_seconds", DEFAULT_SECONDS)), source_dir
+    bounds = Bounds(float(sealed.get("cell_seconds", Bounds.cell)), float(sealed.get("submission_seconds", Bounds.submission)))
+    return list(sealed.get("sealed_assignments", [])), bounds, source_dir
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -128,9 +129,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, help="parallel submissions (default: the number of cores)")
     options = parser.parse_args(argv)
     course = options.course.resolve()
-    assignments, seconds, source_dir = sealed_config(course)
+    assignments, bounds, source_dir = sealed_config(course)
     for assignment in (a for a in assignments if fnmatch.fnmatch(a, options.assignment)):
-        run(course, assignment, options.student or None, seconds, options.workers, source_dir)
+        run(course, assignment, options.student or None, bounds, options.workers, source_dir)
     return 0
 
 

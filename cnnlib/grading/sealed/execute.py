@@ -28,7 +28,7 @@ from traitlets import Float, List, Unicode
 from cnnlib.grading.sealed.batch import cached, key
 from cnnlib.grading.sealed.runner import grade
 from cnnlib.grading.sealed.sandbox import isolation
-from cnnlib.grading.sealed.structure import DEFAULT_SECONDS
+from cnnlib.grading.sealed.structure import DEFAULT_SECONDS, SUBMISSION_SECONDS, Bounds
 
 
 class SealedExecute(Execute):
@@ -39,6 +39,9 @@ class SealedExecute(Execute):
     ).tag(config=True)
     cell_seconds = Float(
         DEFAULT_SECONDS, help="Each sealed cell's time bound, unless its source cell's metadata sets cnnlib.seconds"
+    ).tag(config=True)
+    submission_seconds = Float(
+        SUBMISSION_SECONDS, help="All of a sealed submission's cells together, plus what the cells with longer bounds add"
     ).tag(config=True)
 
     def _coursedir(self) -> CourseDirectory:
@@ -57,11 +60,12 @@ class SealedExecute(Execute):
             return super().preprocess(nb, resources)
         source, coursedir = self._source(resources), self._coursedir()
         names = resources["nbgrader"]
-        digest = key(source, nb, self.cell_seconds)
+        bounds = Bounds(self.cell_seconds, self.submission_seconds)
+        digest = key(source, nb, bounds)
         graded = cached(Path(coursedir.root), names["student"], names["assignment"], names["notebook"], digest)
         if graded is None:  # not graded by `python -m cnnlib.grading.sealed.batch` (make autograde runs it first)
             with tempfile.TemporaryDirectory(prefix="cnnlib-submission-") as workdir:
-                graded = grade(source, nb, Path(workdir), seconds=self.cell_seconds)
+                graded = grade(source, nb, Path(workdir), bounds=bounds)
         by_id = {result.grade_id: result for result in graded.results}
         for cell in nb.cells:
             if cell.cell_type != "code":

@@ -9,7 +9,10 @@ in the sandbox. Each test cell runs in the grader's own process, in that
 namespace, so ``np.allclose``, ``cnnlib`` and the assertions that judge an
 answer are the grader's, not the student's. Every cell has its own time bound:
 a cell that runs past it fails alone, the sandbox is restarted and the answers
-before it are run again for the cells after it.
+before it are run again for the cells after it. All the cells of a submission
+share its bound too (:class:`~.structure.Bounds`): once a submission has spent it,
+stalling cell after cell, its remaining cells fail at once, so no submission
+costs the batch more than its bound.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from cnnlib.grading.sealed.endpoint import RemoteError, TimeoutReached
 from cnnlib.grading.sealed.sandbox import Limits
 from cnnlib.grading.sealed.scan import scan
 from cnnlib.grading.sealed.session import Session
-from cnnlib.grading.sealed.structure import DEFAULT_SECONDS, Cell, answers_of, defined_names, structure
+from cnnlib.grading.sealed.structure import BOUNDS, Bounds, Cell, answers_of, defined_names, structure
 from cnnlib.grading.sealed.wire import WireError
 
 SANDBOX_FAILURES = (TimeoutReached, EOFError, WireError, BrokenPipeError)
@@ -65,23 +68,30 @@ def _error(ename: str, evalue: str, tb: str = "") -> dict[str, str]:
 class _Grading:
     """The state of one submission's grading: the sandbox, the grader's namespace, the answers run so far."""
 
-    def __init__(self, cells: list[Cell], answers: dict[str, str], workdir: Path, limits: Limits | None) -> None:
+    def __init__(self, cells: list[Cell], answers: dict[str, str], workdir: Path, limits: Limits | None,
+                 seconds: float) -> None:
         self.cells, self.answers, self.workdir, self.limits = cells, answers, workdir, limits
+        self.seconds = seconds
+        self.until = time.monotonic() + seconds  # the submission's bound, for all its cells together
         self.namespace: dict[str, Any] = {"__name__": "__main__"}
         self.given = {c.grade_id: defined_names(c.source) for c in cells if c.kind == "answer"}
         self.done: list[Cell] = []  # set-up and answer cells run, in order, to replay after a restart
-        self.session = Session(workdir, limits)
+        self.session = Session(workdir, limits, self.until)
+
+    def spent(self) -> bool:
+        """Has the submission used up its bound?"""
+        return time.monotonic() >= self.until
 
     def restart(self) -> None:
         """A new sandbox with the set-up and answers run so far (each within its bound; failures are ignored)."""
         self.session.close()
-        self.session = Session(self.workdir, self.limits)
+        self.session = Session(self.workdir, self.limits, self.until)
         for cell in self.done:
             try:
                 self.session.exec(self.answers.get(cell.grade_id, cell.source), cell.seconds)
             except SANDBOX_FAILURES:
                 self.session.close()
-                self.session = Session(self.workdir, self.limits)
+                self.session = Session(self.workdir, self.limits, self.until)
         for cell in self.done:
             if cell.kind == "answer":
                 self.fetch(cell)
@@ -98,8 +108,12 @@ class _Grading:
         out = io.StringIO()
         with contextlib.redirect_stdout(out):
             exec(compile(cell.source, f"<{cell.grade_id}>", "exec"), self.namespace)  # noqa: S102 - instructor's code
-        self.session.exec(cell.source, cell.seconds)
         self.done.append(cell)
+        if not self.spent():  # else no answer runs any more: the sandbox needs no set-up
+            try:
+                self.session.exec(cell.source, cell.seconds)
+            except SANDBOX_FAILURES as failure:
+                return CellResult(cell.grade_id, cell.kind, out.getvalue(), self.stopped(cell, failure))
         return CellResult(cell.grade_id, cell.kind, out.getvalue())
 
     def run_info(self, cell: Cell) -> CellResult:
@@ -107,29 +121,26 @@ class _Grading:
         try:
             ran = self.session.exec(cell.source, cell.seconds)
         except SANDBOX_FAILURES as failure:
-            self.restart()
-            return CellResult(cell.grade_id, cell.kind, error=_stopped(cell, failure))
+            return CellResult(cell.grade_id, cell.kind, error=self.stopped(cell, failure))
         return CellResult(cell.grade_id, cell.kind, ran["output"], ran["error"])
 
     def run_answer(self, cell: Cell) -> CellResult:
         try:
             ran = self.session.exec(self.answers[cell.grade_id], cell.seconds)
         except SANDBOX_FAILURES as failure:
-            self.restart()
-            return CellResult(cell.grade_id, cell.kind, error=_stopped(cell, failure))
+            return CellResult(cell.grade_id, cell.kind, error=self.stopped(cell, failure))
         self.done.append(cell)
         self.fetch(cell)
         return CellResult(cell.grade_id, cell.kind, ran["output"], ran["error"])
 
     def run_test(self, cell: Cell) -> CellResult:
         out = io.StringIO()
-        self.session.endpoint.deadline = time.monotonic() + cell.seconds
+        self.session.endpoint.deadline = min(time.monotonic() + cell.seconds, self.until)
         try:
             with contextlib.redirect_stdout(out):
                 exec(compile(cell.source, f"<{cell.grade_id}>", "exec"), self.namespace)  # noqa: S102 - instructor's code
         except SANDBOX_FAILURES as failure:
-            self.restart()
-            return CellResult(cell.grade_id, cell.kind, out.getvalue(), _stopped(cell, failure))
+            return CellResult(cell.grade_id, cell.kind, out.getvalue(), self.stopped(cell, failure))
         except RemoteError as raised:
             return CellResult(cell.grade_id, cell.kind, out.getvalue(), _error(raised.ename, raised.evalue))
         except Exception as raised:
@@ -141,14 +152,25 @@ class _Grading:
         return CellResult(cell.grade_id, cell.kind, out.getvalue())
 
 
-def _stopped(cell: Cell, failure: BaseException) -> dict[str, str]:
-    if isinstance(failure, TimeoutReached):
-        return _error("TimeoutError", f"the cell ran longer than its bound of {cell.seconds:g} s and was stopped")
-    return _error("SandboxError", f"the submission's process ended or broke the protocol while this cell ran ({failure})")
+    def stopped(self, cell: Cell, failure: BaseException) -> dict[str, str]:
+        """The error of a cell whose sandbox stalled or broke; a new sandbox for the cells after it."""
+        if self.spent():
+            return _error("TimeoutError", f"the submission ran out of its time bound of {self.seconds:g} s "
+                                          "(all its cells together) in this cell, which was stopped")
+        self.restart()
+        if isinstance(failure, TimeoutReached):
+            return _error("TimeoutError", f"the cell ran longer than its bound of {cell.seconds:g} s and was stopped")
+        return _error("SandboxError", f"the submission's process ended or broke the protocol while this cell ran ({failure})")
+
+    def out_of_time(self, cell: Cell) -> CellResult:
+        """A cell not run: the submission spent its bound on the cells before it."""
+        return CellResult(cell.grade_id, cell.kind, error=_error(
+            "TimeoutError", f"not run: the submission used up its time bound of {self.seconds:g} s "
+                            "(all its cells together) before this cell"))
 
 
 def grade(source: NotebookNode, submission: NotebookNode, workdir: Path, limits: Limits | None = None,
-          seconds: float = DEFAULT_SECONDS) -> Graded:
+          bounds: Bounds = BOUNDS) -> Graded:
     """Run ``submission``'s answers sealed against ``source``'s tests; the result of every cell.
 
     Args:
@@ -156,18 +178,20 @@ def grade(source: NotebookNode, submission: NotebookNode, workdir: Path, limits:
         submission: the student's notebook; only its answer cells' sources are used.
         workdir: an empty folder, the only one the submission's code can write.
         limits: the sandbox's resource limits.
-        seconds: each cell's time bound, unless the source notebook's cell sets its own.
+        bounds: each cell's time bound (unless the source notebook's cell sets its own) and the whole submission's.
     """
-    cells = structure(source, seconds)
+    cells = structure(source, bounds.cell)
     answers, flags = answers_of(submission, cells)
     flags += [f"possible tampering: {finding}" for grade_id, code in answers.items() for finding in scan(grade_id, code)]
     graded = Graded(flags=flags)
-    grading = _Grading(cells, answers, workdir, limits)
+    grading = _Grading(cells, answers, workdir, limits, bounds.of_submission(cells))
     try:
         for cell in cells:
             start = time.perf_counter()
             run = {"setup": grading.run_setup, "info": grading.run_info, "answer": grading.run_answer,
                    "test": grading.run_test}[cell.kind]
+            if grading.spent() and cell.kind != "setup":
+                run = grading.out_of_time
             result = run(cell)
             result.seconds = time.perf_counter() - start
             graded.results.append(result)

@@ -10,6 +10,7 @@ True
 
 from __future__ import annotations
 
+import math
 import subprocess
 import sys
 import time
@@ -25,16 +26,19 @@ WORKER = [sys.executable, "-m", "cnnlib.grading.sealed.worker"]
 
 
 class Session:
-    """A worker started in a sandbox in ``workdir``; stopped, with every process it started, on ``close()``."""
+    """A worker started in a sandbox in ``workdir``; stopped, with every process it started, on ``close()``.
 
-    def __init__(self, workdir: Path, limits: Limits | None = None) -> None:
-        self.workdir = workdir
+    ``until`` (a ``time.monotonic()`` instant) cuts every request's time bound short at that instant.
+    """
+
+    def __init__(self, workdir: Path, limits: Limits | None = None, until: float = math.inf) -> None:
+        self.workdir, self.until = workdir, until
         self.box = sandbox.start(WORKER, workdir, limits or Limits(), stderr=subprocess.DEVNULL)
         assert self.box.process.stdout is not None and self.box.process.stdin is not None
         self.endpoint = Endpoint(self.box.process.stdout, self.box.process.stdin)
 
     def _within(self, seconds: float, op: str, **fields: Any) -> Any:
-        self.endpoint.deadline = time.monotonic() + seconds
+        self.endpoint.deadline = min(time.monotonic() + seconds, self.until)
         try:
             return self.endpoint.request(op, **fields)
         finally:

@@ -17,6 +17,27 @@ from dataclasses import dataclass
 from nbformat import NotebookNode
 
 DEFAULT_SECONDS = 30.0  # a cell's time bound unless the source notebook sets metadata cnnlib.seconds
+SUBMISSION_SECONDS = 60.0  # all of a submission's cells together, besides what its long cells add
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """Time bounds: ``cell`` for each cell unless its metadata sets ``cnnlib.seconds``, and ``submission`` for
+    all of a submission's cells together (plus the extra seconds its long cells are given)."""
+
+    cell: float = DEFAULT_SECONDS
+    submission: float = SUBMISSION_SECONDS
+
+    def of_submission(self, cells: list[Cell]) -> float:
+        """The whole submission's bound: ``submission`` plus what cells with a longer bound than ``cell`` add.
+
+        >>> Bounds(10, 60).of_submission([Cell("train", "test", "", seconds=120), Cell("t", "test", "", seconds=10)])
+        170.0
+        """
+        return self.submission + sum(max(0.0, cell.seconds - self.cell) for cell in cells)
+
+
+BOUNDS = Bounds()  # the defaults
 
 
 @dataclass(frozen=True)

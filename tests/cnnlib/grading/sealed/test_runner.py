@@ -9,6 +9,7 @@ gain nothing while the parts it leaves correct keep their points.
 
 from __future__ import annotations
 
+import ast
 import copy
 import subprocess
 from pathlib import Path
@@ -17,6 +18,7 @@ import nbformat
 import pytest
 
 from cnnlib.grading.sealed.runner import grade
+from cnnlib.grading.sealed.structure import Bounds
 from tests.assignments.answers import STYLES, WRONG_ANSWERS, WrongAnswer
 from tests.assignments.course import EXERCISES, SOLUTIONS, answer, notebook_of
 
@@ -168,3 +170,31 @@ def test_no_process_outlives_the_grading(tmp_path: Path) -> None:
     assert cheat_failed(source, submission, tmp_path) == set()
     left = subprocess.run(["pgrep", "-f", marker], capture_output=True, text=True).stdout.split()
     assert not left, f"processes left: {left}"
+
+
+def stalling(code: str) -> str:
+    """``code`` with every function it defines made to loop forever when called."""
+    tree = ast.parse(code)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef):
+            node.body.insert(0, ast.parse("while True:\n    pass").body[0])
+    return ast.unparse(tree)
+
+
+def test_a_submission_that_stalls_in_every_cell_costs_its_bound_not_one_per_cell(tmp_path: Path) -> None:
+    """Do functions that all loop forever cost the submission's bound (6 s here) plus a few seconds, not a
+    cell's bound (2 s) for each of a1's test cells, with every test failed and the cells left unrun named?"""
+    import time
+
+    source, release = notebooks(A1)
+    solutions = {c.metadata["nbgrader"]["grade_id"]: c.source for c in source.cells
+                 if c.metadata.get("nbgrader", {}).get("solution") and c.cell_type == "code"}
+    submission = answer(release, source, sources={k: stalling(v) for k, v in solutions.items()})
+    start = time.perf_counter()
+    graded = grade(source, submission, tmp_path, bounds=Bounds(cell=2, submission=6))
+    took = time.perf_counter() - start
+    assert graded.failed() == graded_cells(source)
+    assert took < 6 + 5, f"graded in {took:.1f} s"
+    assert len(graded_cells(source)) * 2 > 6 + 5  # one bound per cell would have been longer
+    messages = [r.error["evalue"] for r in graded.results if r.kind == "test"]
+    assert any("not run: the submission used up its time bound of 6 s" in m for m in messages), messages
