@@ -19,7 +19,6 @@ from nbgrader.preprocessors import (
     IgnorePattern,
     LimitOutput,
     OverwriteKernelspec,
-    SaveAutoGrades,
 )
 
 from cnnlib.grading.export import PartsCsvExport
@@ -27,6 +26,7 @@ from cnnlib.grading.feedback import HideHiddenTests
 from cnnlib.grading.late import LatePenalty, RecordDueDate
 from cnnlib.grading.overwrite import RestoreHiddenTests
 from cnnlib.grading.sealed.execute import SealedExecute
+from cnnlib.grading.sealed.flags import SaveAutoGradesAndFlags
 
 c = get_config()  # noqa: F821 - provided by traitlets when nbgrader loads this file
 
@@ -93,12 +93,15 @@ c.Validator.width = 320
 # sandbox (bubblewrap: no network, the course folder hidden, limits on CPU, memory,
 # processes and file size) and the tests judge it from outside, each test cell within its
 # own time bound. Assignment 4 passes torch models between tests and answers, which the
-# sandbox's protocol does not carry yet: it runs in nbgrader's kernel, as before.
+# sandbox's protocol does not carry yet: it runs whole, tests included, in a kernel inside
+# the same sandbox. Flags (tampering, missing or duplicated cells) go into the answer
+# cells' comments, shown in the formgrader and the feedback.
 c.Autograde.autograde_preprocessors = [
-    SealedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, SaveAutoGrades, AssignLatePenalties,
-    CheckCellMetadata,
+    SealedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, SaveAutoGradesAndFlags,
+    AssignLatePenalties, CheckCellMetadata,
 ]
 c.SealedExecute.sealed_assignments = ["a1_convolution", "a2_pooling_and_networks", "a3_backprop_and_speed"]
+c.SealedExecute.kernel_assignments = ["a4_train_a_convnet"]
 # Their cells take well under a second (a few with literal loops); a stalled one costs this, not 300 s.
 c.SealedExecute.cell_seconds = 10
 # And all of a submission's cells together (a correct one takes a few seconds): code that stalls

@@ -18,7 +18,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from tests.assignments.course import SOLUTIONS, Course, answer, checked, nbgrader, new_course, notebook_of, submit
+from tests.assignments.course import SOLUTIONS, Course, answer, checked, make, nbgrader, new_course, notebook_of, submit
 
 ASSIGNMENT = "a4_train_a_convnet"
 WRITTEN = ("answer_flip", "answer_freeze")  # the answers graded by hand, 1 and 2 points
@@ -190,7 +190,7 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> Graded:
     students.update({m.student: answer(release, solution, m.edits) for m in MISTAKES})
     for student, nb in students.items():
         submit(root, ASSIGNMENT, student, nb)
-    checked(nbgrader("autograde", ASSIGNMENT, cwd=root), "nbgrader autograde")
+    checked(make("autograde", root, ASSIGNMENT=ASSIGNMENT), "make autograde")  # graded in parallel, each in a sandboxed kernel
     pending: dict[str, set[str]] = {}
     notebook = notebook_of(SOLUTIONS / ASSIGNMENT).stem
     with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:

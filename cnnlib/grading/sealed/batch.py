@@ -2,6 +2,7 @@
 
 ``python -m cnnlib.grading.sealed.batch COURSE [ASSIGNMENT [STUDENT]]`` grades
 every submission of the sealed assignments (``SealedExecute.sealed_assignments``,
+graded by :mod:`.runner`, and ``kernel_assignments``, graded by :mod:`.kernel`;
 ``cell_seconds`` and ``submission_seconds`` in ``COURSE/nbgrader_config.py``, the instructor's notebooks
 in its source folder; ASSIGNMENT may be a pattern) in ``COURSE/submitted/`` in a pool of
 worker processes, one per core, with a progress bar and an estimate of the
@@ -32,11 +33,13 @@ import nbformat
 from nbformat import NotebookNode
 from traitlets.config.loader import PyFileConfigLoader
 
+from cnnlib.grading.sealed.kernel import grade_in_kernel
 from cnnlib.grading.sealed.runner import CellResult, Graded, grade
 from cnnlib.grading.sealed.sandbox import isolation
 from cnnlib.grading.sealed.structure import BOUNDS, Bounds, answers_of, structure
 
 CACHE = Path("autograded") / ".sealed"
+GRADERS = {"sealed": grade, "kernel": grade_in_kernel}  # tests outside the sandbox, or in its kernel
 
 
 def key(source: NotebookNode, submission: NotebookNode, bounds: Bounds) -> str:
@@ -59,7 +62,7 @@ def cached(course: Path, student: str, assignment: str, notebook: str, digest: s
 
 
 def _grade_one(course: str, source_dir: str, student: str, assignment: str, notebook: str,
-               bounds: Bounds) -> tuple[str, float, str]:
+               bounds: Bounds, how: str) -> tuple[str, float, str]:
     """Grade one submission into the cache (runs in a pool worker); its student, seconds and a problem, if any."""
     start = time.perf_counter()
     root = Path(course)
@@ -71,7 +74,7 @@ def _grade_one(course: str, source_dir: str, student: str, assignment: str, note
     digest = key(source, submission, bounds)
     if cached(root, student, assignment, notebook, digest) is None:
         with tempfile.TemporaryDirectory(prefix="cnnlib-submission-") as workdir:
-            graded = grade(source, submission, Path(workdir), bounds=bounds)
+            graded = GRADERS[how](source, submission, Path(workdir), bounds=bounds)
         path = root / CACHE / student / assignment / f"{notebook}.json"
         path.parent.mkdir(parents=True, exist_ok=True)
         results = [asdict(r) for r in graded.results]
@@ -89,15 +92,17 @@ def submissions(course: Path, assignment: str, student: str | None = None) -> li
 
 
 def run(course: Path, assignment: str, student: str | None = None, bounds: Bounds = BOUNDS,
-        workers: int | None = None, source_dir: str = "solutions") -> dict[str, float]:
-    """Grade every submission of ``assignment`` in parallel into the cache; seconds per student."""
+        workers: int | None = None, source_dir: str = "solutions", how: str = "sealed") -> dict[str, float]:
+    """Grade every submission of ``assignment`` in parallel into the cache, ``how`` :data:`GRADERS` says; seconds
+    per student."""
     todo = submissions(course, assignment, student)
     workers = workers or os.cpu_count() or 1
-    print(f"Grading {len(todo)} submissions of {assignment} sealed, {workers} at a time. Isolation: {isolation()}")
+    way = "sealed" if how == "sealed" else "in a sandboxed kernel (tests beside the answers)"
+    print(f"Grading {len(todo)} submissions of {assignment} {way}, {workers} at a time. Isolation: {isolation()}")
     times: dict[str, float] = {}
     start = time.perf_counter()
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(_grade_one, str(course), source_dir, s, assignment, nb, bounds) for s, nb in todo]
+        futures = [pool.submit(_grade_one, str(course), source_dir, s, assignment, nb, bounds, how) for s, nb in todo]
         for done, future in enumerate(as_completed(futures), 1):
             who, took, problem = future.result()
             times[who] = took
@@ -112,13 +117,16 @@ def run(course: Path, assignment: str, student: str | None = None, bounds: Bound
     return times
 
 
-def sealed_config(course: Path) -> tuple[list[str], Bounds, str]:
-    """The sealed assignments, the time bounds and the source folder that the course's nbgrader_config.py sets."""
+def sealed_config(course: Path) -> tuple[dict[str, str], Bounds, str]:
+    """How each assignment graded in the sandbox is graded (``"sealed"`` or ``"kernel"``), the time bounds and the
+    source folder, as the course's nbgrader_config.py sets them."""
     config = PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
     sealed = config.get("SealedExecute", {})
     source_dir = str(config.get("CourseDirectory", {}).get("source_directory", "source"))
     bounds = Bounds(float(sealed.get("cell_seconds", Bounds.cell)), float(sealed.get("submission_seconds", Bounds.submission)))
-    return list(sealed.get("sealed_assignments", [])), bounds, source_dir
+    how = {a: "kernel" for a in sealed.get("kernel_assignments", [])}
+    how |= {a: "sealed" for a in sealed.get("sealed_assignments", [])}
+    return how, bounds, source_dir
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -130,8 +138,9 @@ def main(argv: list[str] | None = None) -> int:
     options = parser.parse_args(argv)
     course = options.course.resolve()
     assignments, bounds, source_dir = sealed_config(course)
-    for assignment in (a for a in assignments if fnmatch.fnmatch(a, options.assignment)):
-        run(course, assignment, options.student or None, bounds, options.workers, source_dir)
+    for assignment, how in assignments.items():
+        if fnmatch.fnmatch(assignment, options.assignment):
+            run(course, assignment, options.student or None, bounds, options.workers, source_dir, how)
     return 0
 
 

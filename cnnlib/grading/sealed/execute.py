@@ -6,10 +6,15 @@ assignment listed in ``sealed_assignments`` it grades the notebook with
 :func:`cnnlib.grading.sealed.runner.grade` against the instructor's notebook in
 ``solutions/`` and writes each cell's output and error into the notebook, where
 nbgrader reads the scores as usual: the gradebook, the formgrader, feedback and
-export are nbgrader's own. Any other assignment runs in nbgrader's kernel as
-before (assignment 4 passes torch models between the tests and the answers,
-which the sandbox's protocol does not carry yet). Every flag the grading
-raises (a missing or duplicated answer cell) is logged with the isolation in force.
+export are nbgrader's own. For an assignment listed in ``kernel_assignments``
+(assignment 4, whose tests and answers pass torch models to each other, which
+the sandbox's protocol does not carry yet) the instructor's notebook with the
+student's answers runs whole in a Jupyter kernel inside the sandbox
+(:mod:`.kernel`). Any other assignment runs in nbgrader's kernel, as stock
+nbgrader does. The grading's flags (an answer cell missing or duplicated, code
+that looks like tampering) are logged with the isolation in force and left in
+the resources for :class:`~.flags.SaveAutoGradesAndFlags`, which shows them in
+the formgrader and the feedback.
 """
 
 from __future__ import annotations
@@ -25,8 +30,7 @@ from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import Execute
 from traitlets import Float, List, Unicode
 
-from cnnlib.grading.sealed.batch import cached, key
-from cnnlib.grading.sealed.runner import grade
+from cnnlib.grading.sealed.batch import GRADERS, cached, key
 from cnnlib.grading.sealed.sandbox import isolation
 from cnnlib.grading.sealed.structure import DEFAULT_SECONDS, SUBMISSION_SECONDS, Bounds
 
@@ -36,6 +40,9 @@ class SealedExecute(Execute):
 
     sealed_assignments = List(
         Unicode(), default_value=[], help="Assignments whose student code runs in the sandbox, tests outside it"
+    ).tag(config=True)
+    kernel_assignments = List(
+        Unicode(), default_value=[], help="Assignments that run whole, tests included, in a kernel in the sandbox"
     ).tag(config=True)
     cell_seconds = Float(
         DEFAULT_SECONDS, help="Each sealed cell's time bound, unless its source cell's metadata sets cnnlib.seconds"
@@ -56,7 +63,9 @@ class SealedExecute(Execute):
         return nbformat.read(folder / f"{notebook}.ipynb", as_version=4)
 
     def preprocess(self, nb: NotebookNode, resources: ResourcesDict) -> tuple[NotebookNode, ResourcesDict]:
-        if resources["nbgrader"]["assignment"] not in self.sealed_assignments:
+        assignment = resources["nbgrader"]["assignment"]
+        how = "sealed" if assignment in self.sealed_assignments else "kernel" if assignment in self.kernel_assignments else ""
+        if not how:
             return super().preprocess(nb, resources)
         source, coursedir = self._source(resources), self._coursedir()
         names = resources["nbgrader"]
@@ -65,7 +74,7 @@ class SealedExecute(Execute):
         graded = cached(Path(coursedir.root), names["student"], names["assignment"], names["notebook"], digest)
         if graded is None:  # not graded by `python -m cnnlib.grading.sealed.batch` (make autograde runs it first)
             with tempfile.TemporaryDirectory(prefix="cnnlib-submission-") as workdir:
-                graded = grade(source, nb, Path(workdir), bounds=bounds)
+                graded = GRADERS[how](source, nb, Path(workdir), bounds=bounds)
         by_id = {result.grade_id: result for result in graded.results}
         for cell in nb.cells:
             if cell.cell_type != "code":
@@ -80,8 +89,9 @@ class SealedExecute(Execute):
                 error = result.error
                 cell.outputs.append(new_output("error", ename=error["ename"], evalue=error["evalue"],
                                                traceback=[f"{error['ename']}: {error['evalue']}"]))
-        student, assignment = resources["nbgrader"]["student"], resources["nbgrader"]["assignment"]
-        self.log.info("%s, %s graded sealed: %s", student, assignment, isolation())
+        student = resources["nbgrader"]["student"]
+        self.log.info("%s, %s graded %s: %s", student, assignment, how, isolation())
         for flag in graded.flags:
             self.log.warning("%s, %s: %s", student, assignment, flag)
+        resources["cnnlib_flags"] = list(graded.flags)
         return nb, resources
