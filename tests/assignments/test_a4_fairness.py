@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -168,7 +169,14 @@ MISTAKES = (
     Mistake("loss-kept-as-tensor", (("train", "total += loss.item() * len(batch)", "total += loss * len(batch)"),),
             "test_train_history", "history['train_loss'] holds Tensor, expected Python floats (loss.item())"),
 )
-CORRECT = ("solution", "second-style")
+CORRECT = ("solution", "second-style", "attacker")  # the attacker answers correctly, then attacks the course
+
+
+def attack(root: Path) -> str:
+    """Code that tries to rewrite the gradebook and the course's configuration (sandboxed: they are out of reach)."""
+    return (f"\ntry:\n    open({str(root / 'gradebook.db')!r}, 'wb').write(b'0')\n"
+            f"    open({str(root / 'nbgrader_config.py')!r}, 'a').write('\\nc.Execute.timeout = 1\\n')\n"
+            "except OSError:\n    pass\n")
 
 
 @dataclass
@@ -188,9 +196,14 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> Graded:
     solution = nbformat.read(notebook_of(SOLUTIONS / ASSIGNMENT), as_version=4)
     students = {"solution": answer(release, solution), "second-style": answer(release, solution, sources=SECOND_STYLE)}
     students.update({m.student: answer(release, solution, m.edits) for m in MISTAKES})
+    students["attacker"] = answer(release, solution)
+    (freeze,) = [c for c in students["attacker"].cells if c.metadata.get("nbgrader", {}).get("grade_id") == "freeze"]
+    freeze.source += attack(root)
+    config = (root / "nbgrader_config.py").read_bytes()
     for student, nb in students.items():
         submit(root, ASSIGNMENT, student, nb)
     checked(make("autograde", root, ASSIGNMENT=ASSIGNMENT), "make autograde")  # graded in parallel, each in a sandboxed kernel
+    assert (root / "nbgrader_config.py").read_bytes() == config, "a submission changed nbgrader_config.py"
     pending: dict[str, set[str]] = {}
     notebook = notebook_of(SOLUTIONS / ASSIGNMENT).stem
     with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
@@ -269,3 +282,15 @@ def test_feedback_shows_the_dtype_message_and_no_hidden_code(graded: Graded) -> 
     assert MISTAKES[0].says in page
     assert "cnnlib.augment.PCAColorJitter(torch.rand(8, 3, 6, 6" not in page
     assert "Hidden tests ran here" in page
+
+
+def test_the_attack_is_flagged_in_the_formgrader(graded: Graded) -> None:
+    """Is the attacker's file access flagged in its answer cell's comment, which the formgrader and feedback show?"""
+    from nbgrader.api import Gradebook
+
+    notebook = notebook_of(SOLUTIONS / ASSIGNMENT).stem
+    with Gradebook(f"sqlite:///{graded.course.root / 'gradebook.db'}") as gb:
+        comment = gb.find_comment("freeze", notebook, ASSIGNMENT, "attacker").comment or ""
+        honest = gb.find_comment("freeze", notebook, ASSIGNMENT, "solution").comment
+    assert "Flagged by the grader" in comment and "calls open(), which opens a file" in comment, comment
+    assert honest is None
