@@ -19,6 +19,7 @@ differ, with the reason.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import sys
@@ -76,6 +77,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=60, help="submissions in the class (default 60)")
     parser.add_argument("--stock-timeout", type=int, default=300, help="stock nbgrader's Execute.timeout (the course's: 300)")
+    parser.add_argument("--report", type=Path, help="a folder to keep the sealed run's class report in")
     options = parser.parse_args()
     base = Path(tempfile.mkdtemp(prefix="cnnlib-grading-bench-"))
     stock, sealed = base / "stock", base / "sealed"
@@ -98,6 +100,14 @@ def main() -> int:
     print(f"same score in both: {same} of {len(students)}; different:")
     for student in differ:
         print(f"  {student:28} stock {old.get((A1, student), ('-',))[0]}  sealed {new.get((A1, student), ('-',))[0]}")
+    records = {p.parent.parent.name: json.loads(p.read_text())["seconds"]
+               for p in (sealed / "autograded" / ".sealed").glob(f"*/{A1}/*.json")}
+    slowest = max(records, key=records.__getitem__)
+    print(f"slowest sealed submission: {slowest}, {records[slowest]:.1f} s (bound: each cell 10 s, all cells 60 s)")
+    if options.report:
+        options.report.mkdir(parents=True, exist_ok=True)
+        shutil.copy(sealed / "reports" / f"{A1}.html", options.report)
+        print(f"class report: {options.report / f'{A1}.html'}")
     shutil.rmtree(base)
     return 0
 
