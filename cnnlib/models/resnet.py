@@ -4,7 +4,8 @@ A block learns a residual F(x) and outputs ReLU(F(x) + x); when the block
 halves the size or changes the depth, a 1x1 conv with batch norm (the
 "projection shortcut") reshapes x first. The layout (stride 2 on the 3x3 conv
 of a bottleneck) matches torchvision's, so parameter counts match the
-published ones.
+published ones. :func:`deep_stack` builds the paper's experiment in miniature:
+one deep stack of basic blocks, with its shortcuts or as a plain network.
 """
 
 from __future__ import annotations
@@ -44,6 +45,17 @@ class ResidualBlock(nn.Module):
         return self.relu(self.residual(x) + self.shortcut(x))
 
 
+def basic_residual(in_channels: int, channels: int, stride: int = 1) -> nn.Sequential:
+    """F(x) of a basic block: 3x3 conv-BN, ReLU, 3x3 conv-BN.
+
+    >>> basic_residual(16, 16)(torch.zeros(1, 16, 8, 8)).shape
+    torch.Size([1, 16, 8, 8])
+    """
+    return nn.Sequential(
+        conv_bn(in_channels, channels, 3, stride), nn.ReLU(inplace=True), conv_bn(channels, channels, 3),
+    )
+
+
 class BasicBlock(ResidualBlock):
     """Two 3x3 convs: ReLU(BN(conv(ReLU(BN(conv(x))))) + shortcut(x)), the block of ResNet-18/34.
 
@@ -52,10 +64,23 @@ class BasicBlock(ResidualBlock):
     """
 
     def __init__(self, in_channels: int, channels: int, stride: int = 1) -> None:
-        residual = nn.Sequential(
-            conv_bn(in_channels, channels, 3, stride), nn.ReLU(inplace=True), conv_bn(channels, channels, 3),
-        )
-        super().__init__(residual, in_channels, channels * self.expansion, stride)
+        super().__init__(basic_residual(in_channels, channels, stride), in_channels, channels * self.expansion, stride)
+
+
+class PlainBlock(nn.Module):
+    """A basic block without its shortcut, ReLU(F(x)): the "plain" network of He et al.'s comparison.
+
+    >>> PlainBlock(16, 16)(torch.zeros(1, 16, 8, 8)).shape
+    torch.Size([1, 16, 8, 8])
+    """
+
+    def __init__(self, in_channels: int, channels: int, stride: int = 1) -> None:
+        super().__init__()
+        self.residual = basic_residual(in_channels, channels, stride)
+        self.relu = nn.ReLU(inplace=True)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.relu(self.residual(x))
 
 
 class Bottleneck(ResidualBlock):
@@ -113,3 +138,27 @@ def resnet(depth: int, num_classes: int = 1000) -> ResNet:
         raise ValueError(f"depth must be one of {sorted(DEPTHS)}, got {depth!r}")
     kind, blocks = DEPTHS[depth]
     return ResNet(BasicBlock if kind == "basic" else Bottleneck, blocks, num_classes)
+
+
+def deep_stack(blocks: int, skips: bool, channels: int = 16, in_channels: int = 1, num_classes: int = 10) -> nn.Sequential:
+    """A 3x3 conv-BN-ReLU stem, ``blocks`` basic blocks at one size, global average pool, FC.
+
+    With ``skips`` the blocks are :class:`BasicBlock` (identity shortcuts);
+    without, the same convs as :class:`PlainBlock`. Both have the same
+    parameters and 2 * ``blocks`` + 2 weight layers, so a training run
+    compares only the shortcuts.
+
+    Shape:
+        Input (N, in_channels, H, W), e.g. 8x8 digits; output (N, num_classes).
+
+    >>> deep_stack(3, skips=True)(torch.zeros(2, 1, 8, 8)).shape
+    torch.Size([2, 10])
+    """
+    if not isinstance(blocks, int) or blocks < 1:
+        raise ValueError(f"blocks must be a positive integer, got {blocks!r}")
+    block = BasicBlock if skips else PlainBlock
+    return nn.Sequential(
+        conv_bn(in_channels, channels, 3), nn.ReLU(inplace=True),
+        *[block(channels, channels) for _ in range(blocks)],
+        nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(channels, num_classes),
+    )

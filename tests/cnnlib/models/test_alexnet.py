@@ -63,3 +63,41 @@ def test_zfnet_volumes_follow_the_paper() -> None:
                            (13, 13, 512), (13, 13, 1024), (13, 13, 512), (6, 6, 512), (4096,)]
     conv1 = meta(ZFNet).features[0]
     assert (conv1.kernel_size, conv1.stride) == ((7, 7), (2, 2))
+
+
+# The lecture's AlexNet walk: (layer, output, params), params counted by hand with one bias per filter.
+ALEXNET_LECTURE = [
+    ("CONV11-96", (55, 55, 96), 11 * 11 * 3 * 96 + 96),
+    ("POOL", (27, 27, 96), 0),
+    ("NORM", (27, 27, 96), 0),
+    ("CONV5-256", (27, 27, 256), 5 * 5 * 96 * 256 + 256),
+    ("POOL", (13, 13, 256), 0),
+    ("NORM", (13, 13, 256), 0),
+    ("CONV3-384", (13, 13, 384), 3 * 3 * 256 * 384 + 384),
+    ("CONV3-384", (13, 13, 384), 3 * 3 * 384 * 384 + 384),
+    ("CONV3-256", (13, 13, 256), 3 * 3 * 384 * 256 + 256),
+    ("POOL", (6, 6, 256), 0),
+    ("FC-4096", (4096,), 6 * 6 * 256 * 4096 + 4096),
+    ("FC-4096", (4096,), 4096 * 4096 + 4096),
+    ("FC-1000", (1000,), 4096 * 1000 + 1000),
+]
+
+
+def test_alexnet_table_rows_match_the_lecture_walk() -> None:
+    """Is every row the lecture's volume with its hand-counted parameters (CONV1: 34,944, POOL1: 0, ...)?"""
+    rows = [(r.layer, r.shape, r.params) for r in summary(meta(AlexNet), (3, 227, 227)).rows[1:]]
+    assert rows == ALEXNET_LECTURE
+    assert rows[0][2] == 34_944
+
+
+def test_two_group_alexnet_halves_conv2_conv4_conv5() -> None:
+    """Do the grouped CONV2, CONV4, CONV5 see half the depth (5*5*48, 3*3*192 weights per filter), and only they?"""
+    single = [r.params for r in summary(meta(AlexNet), (3, 227, 227)).rows]
+    grouped = [r.params for r in summary(meta(AlexNet, 1000, 2), (3, 227, 227)).rows]
+    changed = {i: (single[i], grouped[i]) for i in range(len(single)) if single[i] != grouped[i]}
+    assert changed == {
+        4: (5 * 5 * 96 * 256 + 256, 5 * 5 * 48 * 256 + 256),
+        8: (3 * 3 * 384 * 384 + 384, 3 * 3 * 192 * 384 + 384),
+        9: (3 * 3 * 384 * 256 + 256, 3 * 3 * 192 * 256 + 256),
+    }
+    assert sum(single) - sum(grouped) == 62_378_344 - 60_965_224

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import torch
 from torch import nn
 
@@ -26,3 +27,19 @@ def test_alphago_policy_k192_parameter_count() -> None:
     expected = (48 * 25 * 192 + 192) + 11 * (192 * 9 * 192 + 192) + 192 + 361
     assert params(AlphaGoPolicy()) == expected == 3_882_793
 
+
+
+@pytest.mark.parametrize(("k", "expected"), [(128, 1_777_641), (192, 3_882_793), (256, 6_798_953), (384, 15_064_297)])
+def test_alphago_policy_parameter_count_for_each_k(k: int, expected: int) -> None:
+    """For the k = 128, 192, 256, 384 the paper tried, is the count the lecture's layers add up to?"""
+    by_hand = (5 * 5 * 48 * k + k) + 11 * (3 * 3 * k * k + k) + k + 19 * 19
+    assert params(AlphaGoPolicy(filters=k)) == by_hand == expected
+
+
+def test_alphago_policy_keeps_the_board_size_through_every_layer() -> None:
+    """Is every conv's output 19x19 (5x5 pad 2, 3x3 pad 1, 1x1 pad 0), as the lecture's shape walk says?"""
+    x = torch.zeros(1, 48, 19, 19)
+    for layer in AlphaGoPolicy(filters=128).features:
+        x = layer(x)
+        assert x.shape[-2:] == (19, 19)
+    assert x.shape == (1, 1, 19, 19)

@@ -9,7 +9,7 @@ import pytest
 import torch
 from torch import nn
 
-from cnnlib.models import Bottleneck, resnet
+from cnnlib.models import BasicBlock, Bottleneck, PlainBlock, deep_stack, resnet
 from tests.cnnlib.models.meta import meta, params
 
 
@@ -17,7 +17,9 @@ from tests.cnnlib.models.meta import meta, params
     ("build", "args", "expected"),
     [
         (resnet, (18,), 11_689_512),
+        (resnet, (34,), 21_797_672),
         (resnet, (50,), 25_557_032),
+        (resnet, (101,), 44_549_160),
         (resnet, (152,), 60_192_808),
     ],
 )
@@ -54,3 +56,36 @@ def test_a_bottleneck_builds_only_its_own_convs(monkeypatch: pytest.MonkeyPatch)
     block = Bottleneck(64, 64)
     assert sorted(built) == [(1, 1), (1, 1), (1, 1), (3, 3)]
     assert sum(isinstance(m, nn.Conv2d) for m in block.modules()) == 4
+
+
+@pytest.mark.parametrize(("depth", "layers"), [(18, 18), (34, 34), (50, 50), (101, 101), (152, 152)])
+def test_resnet_depth_counts_its_weight_layers(depth: int, layers: int) -> None:
+    """Does ResNet-n have n weight layers: the convs outside the projection shortcuts plus the FC layer?"""
+    model = meta(resnet, depth)
+    convs = [name for name, m in model.named_modules() if isinstance(m, nn.Conv2d) and "shortcut" not in name]
+    assert len(convs) + 1 == layers
+
+
+def test_basic_block_adds_its_input_and_plain_block_does_not() -> None:
+    """With the residual branch silenced (last BN scale 0), is a basic block ReLU(x) and a plain block ReLU(0)?"""
+    x = torch.randn(2, 16, 8, 8)
+    for block in (BasicBlock(16, 16), PlainBlock(16, 16)):
+        nn.init.zeros_(block.residual[-1][1].weight)
+        block.eval()
+        expected = torch.relu(x) if isinstance(block, BasicBlock) else torch.zeros_like(x)
+        torch.testing.assert_close(block(x), expected)
+
+
+def test_deep_stack_plain_and_residual_differ_only_in_shortcuts() -> None:
+    """Do the plain and residual stacks hold the same parameters, in 2 * blocks + 2 weight layers?"""
+    plain, residual = deep_stack(15, skips=False), deep_stack(15, skips=True)
+    assert params(plain) == params(residual)
+    assert [n for n, _ in plain.named_parameters()] == [n for n, _ in residual.named_parameters()]
+    assert sum(isinstance(m, nn.Conv2d | nn.Linear) for m in plain.modules()) == 2 * 15 + 2
+    assert plain(torch.zeros(3, 1, 8, 8)).shape == (3, 10)
+
+
+def test_deep_stack_refuses_no_blocks() -> None:
+    """Is blocks=0 refused with a message naming the argument?"""
+    with pytest.raises(ValueError, match=r"blocks must be a positive integer, got 0"):
+        deep_stack(0, skips=True)
