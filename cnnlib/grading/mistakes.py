@@ -23,6 +23,7 @@ Set ``CNNLIB_BOOK_URL`` to where the book is published before autograding.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -45,6 +46,25 @@ class Mistake:
         """Link to the book page, under ``CNNLIB_BOOK_URL`` when set."""
         base = os.environ.get("CNNLIB_BOOK_URL", DEFAULT_BOOK_URL)
         return f"{base.rstrip('/')}/book/{self.page}.html"
+
+    def pattern(self) -> re.Pattern[str]:
+        """A regular expression that finds this mistake's message, whatever its placeholders were.
+
+        >>> bool(MISTAKES["padding_off"].pattern().search(MISTAKES["padding_off"].explain(used=0, padding=1, off=-1)))
+        True
+        >>> bool(MISTAKES["stride_ignored"].pattern().search(MISTAKES["padding_off"].explain(used=0, padding=1, off=-1)))
+        False
+        """
+        literals = re.split(r"\{[^}]*\}", self.sentence)
+        return re.compile(re.escape(PREFIX + " ") + ".+?".join(re.escape(part) for part in literals), re.DOTALL)
+
+    def summary(self) -> str:
+        """The sentence up to its first colon, placeholders as "...": a mistake's name in a class report.
+
+        >>> MISTAKES["stride_ignored"].summary()
+        'your output matches stride 1 instead of stride ...'
+        """
+        return re.sub(r"\{[^}]*\}", "...", self.sentence.split(": ")[0]).rstrip(".")
 
     def explain(self, **details: object) -> str:
         """The message a failed test shows.

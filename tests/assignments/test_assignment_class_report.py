@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from tests.assignments.answers import WRONG_ANSWERS
 from tests.assignments.course import Course, answer, make, new_course, notebook_of, submit
+from tests.book.conftest import SCREENSHOTS, browser  # noqa: F401 - the browser test's headless Chromium
 
 A1 = "a1_convolution"
 MISTAKES = {w.student: w for w in WRONG_ANSWERS if w.assignment == A1 and w.student in ("kernel-flipped", "bias-missing")}
@@ -59,9 +61,41 @@ def test_the_report_says_what_to_act_on(graded_class: tuple[Path, str]) -> None:
     root, output = graded_class
     page = (root / "reports" / f"{A1}.html").read_text()
     assert "== a1_convolution: 6 graded, out of 17 points" in output
-    assert "kernel_flipped" in output and "bias_missing" in output
+    for key in ("kernel_flipped", "bias_missing"):  # one student each, counted by the whole sentence
+        assert re.search(rf"^  {key} +1$", output, re.MULTILINE), output[-3000:]
     for student, reason in [("not-a-notebook", "could not be graded"), ("empty", "could not be graded"),
                             ("cheats", "possible tampering: conv_forward")]:
         assert f"  {student}: {reason}" in output, output[-3000:]
     assert "Score distribution" in page and "<svg" in page and 'aria-label="Score distribution' in page
     assert "prefers-color-scheme: dark" in page and 'name="viewport"' in page
+
+
+def test_the_report_reads_in_a_browser_on_a_desk_and_a_phone(graded_class: tuple[Path, str], browser) -> None:  # noqa: F811
+    """Does the report open in headless Chromium with every flagged student and reason in view, fit a 390 px
+    phone without scrolling sideways, and leave a screenshot (_build/screenshots/class_report_a1*.png)?"""
+    from selenium.webdriver.common.by import By
+
+    root, _ = graded_class
+    browser.set_window_size(1280, 1600)
+    browser.get((root / "reports" / f"{A1}.html").as_uri())
+    text = browser.find_element(By.TAG_NAME, "body").text
+    for student, reason in [("cheats", "possible tampering"), ("not-a-notebook", "could not be graded")]:
+        assert student in text and reason in text, text[-2000:]
+    browser.save_screenshot(str(SCREENSHOTS / "class_report_a1.png"))
+    browser.set_window_size(390, 1600)
+    overflow = browser.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
+    browser.save_screenshot(str(SCREENSHOTS / "class_report_a1_phone.png"))
+    assert overflow <= 0, f"the report is {overflow} px wider than a 390 px phone"
+
+
+def test_a_flag_shows_in_the_formgrader_beside_its_answer(graded_class: tuple[Path, str]) -> None:
+    """Is the cheat's flag in the automatic comment of its conv_forward cell (which the formgrader shows beside the
+    cell and the feedback under it), and no honest student's cell flagged?"""
+    from nbgrader.api import Gradebook
+
+    root, _ = graded_class
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
+        comment = gradebook.find_comment("conv_forward", A1, A1, "cheats").comment or ""
+        honest = [gradebook.find_comment(cell, A1, A1, "ada").comment for cell in ("conv_forward", "conv_params")]
+    assert comment.startswith("Flagged by the grader") and "assigns to np.allclose" in comment, comment
+    assert honest == [None, None]

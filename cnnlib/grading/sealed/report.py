@@ -47,9 +47,7 @@ def _mistake_keys(nb: nbformat.NotebookNode) -> set[str]:
         for output in cell.get("outputs", []):
             if output.get("output_type") != "error" or PREFIX not in output.get("evalue", ""):
                 continue
-            for key, mistake in MISTAKES.items():
-                if f"{PREFIX} {mistake.sentence.split('{')[0]}" in output["evalue"]:
-                    found.add(key)
+            found |= {key for key, mistake in MISTAKES.items() if mistake.pattern().search(output["evalue"])}
     return found
 
 
@@ -134,7 +132,7 @@ def page(report: ClassReport) -> str:
            f'{", ".join(map(str, counts))} students per tenth of the points">{bars}</svg>'
            f"<p>Students per tenth of the {report.max_score:g} points; each bar starts at the score below it.</p>")
     tests = "".join(f"<tr><td>{e(name)}</td><td>{100 * sum(p) / len(p):.1f}%</td></tr>" for name, p in report.passed.items())
-    mistakes = "".join(f"<tr><td>{e(MISTAKES[k].sentence.split('{')[0].strip())}</td><td>{n}</td></tr>"
+    mistakes = "".join(f"<tr><td>{e(MISTAKES[k].summary())} <small>({e(k)})</small></td><td>{n}</td></tr>"
                        for k, n in report.mistakes.most_common())
     slowest = "".join(f"<tr><td>{e(s)}</td><td>{t:.1f} s</td></tr>"
                       for s, t in sorted(report.seconds.items(), key=lambda item: -item[1])[:10])
