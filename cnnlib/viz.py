@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import torch
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 from torch import nn
 from torch.utils.data import Dataset
 
@@ -242,5 +243,7 @@ def learning_curves(history: History) -> Figure:
     for ax, name in ((loss, "loss"), (accuracy, "accuracy")):
         ax.set_xlabel("epoch")
         ax.set_ylabel(name)
+        # Epochs are whole numbers: no 1.5 ticks between them.
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.legend()
     return figure

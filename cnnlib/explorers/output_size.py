@@ -56,14 +56,22 @@ def output_size_table() -> list[int]:
 def output_size_text(n: int, f: int, s: int = 1, p: int = 0, dilation: int = 1) -> str:
     """The rule evaluated for one setting, or why the filter does not fit, in words.
 
+    With dilation D above 1 the rule uses the dilated filter size D(F - 1) + 1,
+    and the text says so with the numbers filled in.
+
     >>> output_size_text(7, 3, 2)
     '(N - F + 2P)/S + 1 = (7 - 3 + 2*0)/2 + 1 = 3: a 3x3 output'
+    >>> output_size_text(7, 3, 1, 0, 2)
+    "F' = D(F - 1) + 1 = 2(3 - 1) + 1 = 5; (N - F' + 2P)/S + 1 = (7 - 5 + 2*0)/1 + 1 = 3: a 3x3 output"
     """
     extent = effective_kernel_size(f, dilation)
     code = output_size_code(n, f, s, p, dilation)
     if code == 0:
         return f"does not fit: the filter spans {extent} positions, more than the padded input {n + 2 * p}"
     text = f"(N - F + 2P)/S + 1 = ({n} - {extent} + 2*{p})/{s} + 1 = "
+    if dilation > 1:
+        text = (f"F' = D(F - 1) + 1 = {dilation}({f} - 1) + 1 = {extent}; "
+                f"(N - F' + 2P)/S + 1 = ({n} - {extent} + 2*{p})/{s} + 1 = ")
     if code > 0:
         return text + f"{code}: a {code}x{code} output"
     return text + f"{(n - extent + 2 * p) / s + 1:.2f}, not an integer: stride {s} does not fit"

@@ -73,7 +73,7 @@ def slider(uid: str, name: str, label: str, values: Sequence[float], value: floa
     >>> 'data-values="1,2,4"' in slider("demo-0", "S", "stride S", (1, 2, 4), 2)
     True
     """
-    return (
+    return control(
         f'<label for="{uid}-{name}">{html.escape(label)} <output id="{uid}-{name}-v">{value:g}</output></label>'
         f'<input type="range" id="{uid}-{name}" name="{name}" min="0" max="{len(values) - 1}" step="1" '
         f'value="{list(values).index(value)}" data-values="{",".join(f"{v:g}" for v in values)}">'
@@ -86,7 +86,7 @@ def position_slider(uid: str, name: str, label: str, shown: str = "") -> str:
     >>> 'name="step" min="0" max="0"' in position_slider("demo-0", "step", "window position")
     True
     """
-    return (
+    return control(
         f'<label for="{uid}-{name}">{label} <output id="{uid}-{name}-v">{shown}</output></label>'
         f'<input type="range" id="{uid}-{name}" name="{name}" min="0" max="0" value="0">'
     )
@@ -95,11 +95,31 @@ def position_slider(uid: str, name: str, label: str, shown: str = "") -> str:
 def select(uid: str, name: str, label: str, options: dict[str, str]) -> str:
     """A labelled drop-down; ``options`` maps each value to the text shown for it.
 
-    >>> select("demo-0", "mode", "pooling", {"max": "max"})
+    >>> select("demo-0", "mode", "pooling", {"max": "max"})[26:-7]
     '<label for="demo-0-mode">pooling</label><select id="demo-0-mode" name="mode"><option value="max">max</option></select>'
     """
     choices = "".join(f'<option value="{k}">{v}</option>' for k, v in options.items())
-    return f'<label for="{uid}-{name}">{label}</label><select id="{uid}-{name}" name="{name}">{choices}</select>'
+    return control(f'<label for="{uid}-{name}">{label}</label><select id="{uid}-{name}" name="{name}">{choices}</select>')
+
+
+def checkbox(uid: str, name: str, label: str, checked: bool = False) -> str:
+    """A labelled check box; the panel's script reads it with ``val(name)`` as true or false.
+
+    >>> 'type="checkbox" id="demo-0-floor" name="floor" checked' in checkbox("demo-0", "floor", "floor", True)
+    True
+    """
+    state = " checked" if checked else ""
+    return control(f'<input type="checkbox" id="{uid}-{name}" name="{name}"{state}>'
+                   f'<label for="{uid}-{name}">{html.escape(label)}</label>')
+
+
+def control(markup: str) -> str:
+    """Wrap one control's label and input in a unit that never breaks across lines (see explorers.css).
+
+    >>> control("<label>x</label><input>")
+    '<span class="cnn-control"><label>x</label><input></span>'
+    """
+    return f'<span class="cnn-control">{markup}</span>'
 
 
 @functools.cache

@@ -54,6 +54,15 @@ def test_learning_curves_plot_the_history_per_epoch() -> None:
     assert [list(line.get_ydata()) for line in accuracy.lines] == [HISTORY.train_accuracy, HISTORY.test_accuracy]
 
 
+def test_learning_curves_tick_whole_epochs_only() -> None:
+    """Are the epoch ticks of a two-epoch history whole numbers (no 1.5 between epochs 1 and 2)?"""
+    figure = viz.learning_curves(HISTORY)
+    figure.canvas.draw()
+    for ax in figure.axes:
+        ticks = [t for t in ax.get_xticks() if ax.get_xlim()[0] <= t <= ax.get_xlim()[1]]
+        assert ticks and all(float(t).is_integer() for t in ticks), ticks
+
+
 @pytest.mark.parametrize("inspect", [
     lambda model: viz.activation_maps(model, "features.0", IMAGE),
     lambda model: viz.occlusion_sensitivity(model, IMAGE, label=3),

@@ -19,10 +19,9 @@ function draw() {
   $('#' + step.id + '-v').textContent = count ? '(' + i + ', ' + j + ')' : 'none';
   let text = r.text;
   if (count && r.reach < M) text += ' (' + count + ' positions fit; PyTorch drops the rest)';
-  if (D > 1) text += ' (a ' + F + 'x' + F + ' filter with dilation ' + D + ' spans ' + r.extent + ')';
   const cell = Math.min(26, Math.floor(300 / M)), W = M * cell, gap = 30;
   let s = '<svg xmlns="http://www.w3.org/2000/svg" role="img" width="' + (W + gap + Math.max(count, 1) * cell + 2) +
-    '" height="' + (W + 2) + '">';
+    '" height="' + (W + 2) + '" viewBox="0 0 ' + (W + gap + Math.max(count, 1) * cell + 2) + ' ' + (W + 2) + '">';
   s += '<title>' + M + ' by ' + M + ' padded input grid with the filter window at output position (' + i + ', ' + j +
     '), and the ' + count + ' by ' + count + ' output</title>';
   for (let row = 0; row < M; row++) {

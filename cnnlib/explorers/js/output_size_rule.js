@@ -8,6 +8,11 @@
 function rule(N, F, S, P, D, c) {
   const extent = D * (F - 1) + 1, padded = N + 2 * P, count = Math.abs(c);
   let text = '(N - F + 2P)/S + 1 = (' + N + ' - ' + extent + ' + 2*' + P + ')/' + S + ' + 1 = ';
+  // With dilation the rule uses the dilated filter size F' = D(F - 1) + 1, shown with its numbers.
+  if (D > 1) {
+    text = "F' = D(F - 1) + 1 = " + D + '(' + F + ' - 1) + 1 = ' + extent + "; (N - F' + 2P)/S + 1 = (" +
+      N + ' - ' + extent + ' + 2*' + P + ')/' + S + ' + 1 = ';
+  }
   if (c > 0) text += c + ': a ' + c + 'x' + c + ' output';
   else if (c < 0) text += ((padded - extent) / S + 1).toFixed(2) + ', not an integer: stride ' + S + ' does not fit';
   else text = 'does not fit: the filter spans ' + extent + ' positions, more than the padded input ' + padded;

@@ -3,10 +3,11 @@
 // data: the JSON the panel ships (every number was computed by cnnlib when the book was built).
 const data = JSON.parse(root.querySelector('script[type="application/json"]').textContent);
 const $ = selector => root.querySelector(selector);
-// A control's value: a select's option, or a slider's entry of its data-values list, echoed beside it.
+// A control's value: a select's option, a check box's state, or a slider's entry of its data-values list, echoed beside it.
 const val = name => {
   const e = $('[name=' + name + ']');
   if (e.tagName === 'SELECT') return e.value;
+  if (e.type === 'checkbox') return e.checked;
   const v = e.dataset.values.split(',')[+e.value];
   const shown = $('#' + e.id + '-v');
   if (shown) shown.textContent = v;

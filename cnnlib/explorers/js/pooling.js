@@ -2,12 +2,14 @@
 // the window of one output cell highlighted. Python computed the tables and each output
 // cell's window (data.windows, from cnnlib.ops.geometry): the script only looks them up.
 function draw() {
-  const F = val('F'), S = val('S'), setting = F + '|' + S;
+  const setting = val('F') + '|' + val('S') + '|' + (val('floor') ? 1 : 0);
   $('.cnn-tables').innerHTML = data.tables[val('mode') + '|' + setting];
   const outputs = root.querySelectorAll('td[data-k]'), slider = position(outputs.length, 'window');
-  const k = +slider.value;
-  $('#' + slider.id + '-v').textContent = outputs.length ? k : 'none';
+  $('#' + slider.id + '-v').textContent = 'none';
   if (!outputs.length) return;
+  // The output cell as (row, col): the output table (the second) has this many columns.
+  const k = +slider.value, columns = root.querySelectorAll('table.cnn-grid')[1].rows[0].cells.length;
+  $('#' + slider.id + '-v').textContent = '(' + Math.floor(k / columns) + ', ' + (k % columns) + ')';
   const [top, bottom, left, right] = data.windows[setting][k];
   root.querySelectorAll('td[data-r]').forEach(td => {
     const r = +td.dataset.r, c = +td.dataset.c;

@@ -44,6 +44,13 @@ def test_output_size_text_states_the_lecture_cases() -> None:
     assert explorers.output_size_text(7, 3, 1, 1).endswith("= 7: a 7x7 output")
 
 
+def test_output_size_text_names_the_dilated_filter_size_it_uses() -> None:
+    """With dilation 2 and F=3, does the text show D(F - 1) + 1 = 5 and then use 5, as torch's output size needs?"""
+    text = explorers.output_size_text(7, 3, 1, 0, 2)
+    out = torch.nn.functional.conv2d(torch.zeros(1, 1, 7, 7), torch.zeros(1, 1, 3, 3), dilation=2).shape[-1]
+    assert text.startswith("F' = D(F - 1) + 1 = 2(3 - 1) + 1 = 5;") and f"(7 - 5 + 2*0)/1 + 1 = {out}:" in text
+
+
 def test_output_size_explorer_ships_its_table() -> None:
     """Does the static panel carry the same table, its inputs labelled, and no external URL?"""
     html = explorers.output_size_explorer().html
