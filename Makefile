@@ -13,7 +13,7 @@ BOOK   := _build/html/index.html
 BOOK_FLAGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help setup book book-strict open test test-fast lint lab system-deps benchmark clean
+.PHONY: help setup book book-strict open test test-fast lint lab system-deps hub-deps hub benchmark clean
 .PHONY: release release-exchange collect collect-zip autograde feedback release-feedback grades formgrader
 
 help:  ## List the targets
@@ -41,10 +41,27 @@ book-strict: $(STAMP)
 open: book  ## Build the book, then open it in a browser
 	$(BIN)/python -m webbrowser "file://$(CURDIR)/$(BOOK)"
 
-system-deps:  ## Install Debian's chromium, chromedriver (browser test) and bubblewrap (grading sandbox); apt only
+system-deps:  ## Install Debian's chromium, chromedriver (browser tests), bubblewrap (grading sandbox) and npm (hub); apt only
 	@$(PYTHON) tools/system_deps.py
 
-test: $(STAMP) system-deps lint book-strict  ## Set up, lint, build the book with warnings as errors, run every test
+# JupyterHub's proxy is an npm package, pinned in tools/hub/package-lock.json, installed beside
+# the venv; the hub's users run a Python they can all reach (tools/hub/user_python.py).
+HUB_PROXY := $(VENV)/node/node_modules/.bin/configurable-http-proxy
+$(HUB_PROXY): tools/hub/package.json tools/hub/package-lock.json
+	@if command -v npm >/dev/null; then \
+	  mkdir -p $(VENV)/node && cp tools/hub/package.json tools/hub/package-lock.json $(VENV)/node/ && \
+	  npm ci --prefix $(VENV)/node --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "hub-deps: no npm here (make system-deps installs it with apt-get); the hub test will be skipped"; fi
+
+hub-deps: $(STAMP) $(HUB_PROXY)  ## JupyterHub's proxy (npm) and a Python every hub user can run, for `make hub` and its test
+	$(BIN)/python tools/hub/user_python.py $(VENV)/hub-python
+
+HUB_EXCHANGE ?= /srv/nbgrader/exchange
+hub: hub-deps  ## As root: the course's JupyterHub on http://127.0.0.1:8000 (tools/hub/jupyterhub_config.py; see README)
+	mkdir -p $(HUB_EXCHANGE) /srv/jupyterhub && chmod 1777 $(HUB_EXCHANGE) && chmod 700 /srv/jupyterhub
+	NBGRADER_EXCHANGE=$(HUB_EXCHANGE) COURSE_HUB_PYTHON=$$($(BIN)/python tools/hub/user_python.py $(VENV)/hub-python) $(BIN)/python -m jupyterhub -f tools/hub/jupyterhub_config.py
+
+test: $(STAMP) system-deps hub-deps lint book-strict  ## Set up, lint, build the book with warnings as errors, run every test
 	$(BIN)/python -m pytest
 
 test-fast: $(STAMP)  ## The library's tests only (no book, no browser, no nbgrader runs)
@@ -71,9 +88,11 @@ EACH_ASSIGNMENT := $(if $(filter *,$(ASSIGNMENT)),$(ASSIGNMENTS),$(ASSIGNMENT))
 ONE_STUDENT  := $(if $(STUDENT),--student="$(STUDENT)" --force)
 
 # The server starts in exercises/: nbgrader's Assignments list fetches into, and submits
-# from, the server's working folder, which must be the folder JupyterLab shows.
+# from, the server's working folder, which must be the folder JupyterLab shows. It listens on
+# localhost, on port JUPYTER_PORT (8888 or the next free one), and prints its URL with the token.
 lab: $(STAMP)  ## Open JupyterLab on the student exercises (Assignments list, Validate button)
 	mkdir -p $(EXCHANGE) && chmod 777 $(EXCHANGE)
+	@echo "JupyterLab serves exercises/ at the http://localhost:.../lab?token=... URL printed below; open it in a browser."
 	cd exercises && $(NBGRADER_ENV) NBGRADER_EXCHANGE=$(EXCHANGE) $(abspath $(BIN))/jupyter lab $(LAB_FLAGS)
 
 release: $(STAMP)  ## Instructors: regenerate exercises/ from solutions/ (nbgrader generate_assignment)
