@@ -29,14 +29,24 @@ $(STAMP): requirements.txt pyproject.toml
 
 setup: $(STAMP)  ## Create .venv with the pinned requirements and cnnlib
 
+# Pages import cnnlib and embed its explorers' JavaScript, which the execution cache does not
+# see (it hashes the pages' code only): after any change to cnnlib every page runs again.
+CACHE       := _build/.jupyter_cache
+STALE_CACHE := if [ -d $(CACHE) ] && [ -n "$$(find cnnlib -newer $(CACHE)/.cnnlib -print -quit 2>/dev/null || echo stale)" ]; \
+                 then echo "cnnlib changed: every page runs again"; rm -rf $(CACHE); fi
+
 book: $(STAMP)  ## Execute every page and build the HTML book into _build/html
+	@$(STALE_CACHE)
 	$(BIN)/jupyter-book build . $(BOOK_FLAGS)
+	@touch $(CACHE)/.cnnlib
 	@echo
 	@echo "The course is built. Open it with:  $(BIN)/python -m webbrowser file://$(CURDIR)/$(BOOK)"
 	@echo "or serve it with:                   $(BIN)/python -m http.server -d _build/html 8000"
 
 book-strict: $(STAMP)
+	@$(STALE_CACHE)
 	$(BIN)/jupyter-book build . -W -n --keep-going
+	@touch $(CACHE)/.cnnlib
 
 open: book  ## Build the book, then open it in a browser
 	$(BIN)/python -m webbrowser "file://$(CURDIR)/$(BOOK)"
