@@ -94,14 +94,16 @@ class PCAColorJitter:
         self.eigenvectors = eigenvectors  # columns are the components
         self.std = std
 
-    def offsets(self, n: int, generator: torch.Generator | None = None) -> torch.Tensor:
-        """The RGB offsets ``P @ (alpha * lambda)`` of ``n`` draws, shape (n, 3)."""
-        alpha = torch.randn(n, 3, generator=generator, dtype=torch.float64) * self.std
+    def offsets(self, n: int, generator: torch.Generator | None = None, std: float | None = None) -> torch.Tensor:
+        """The RGB offsets ``P @ (alpha * lambda)`` of ``n`` draws, shape (n, 3); ``std`` overrides ``self.std``."""
+        alpha = torch.randn(n, 3, generator=generator, dtype=torch.float64) * (self.std if std is None else std)
         return (alpha * self.eigenvalues) @ self.eigenvectors.T
 
-    def __call__(self, x: torch.Tensor, generator: torch.Generator | None = None) -> torch.Tensor:
+    def __call__(
+        self, x: torch.Tensor, generator: torch.Generator | None = None, std: float | None = None
+    ) -> torch.Tensor:
         _check_batch(x)
-        shift = self.offsets(len(x), generator).to(device=x.device, dtype=x.dtype)
+        shift = self.offsets(len(x), generator, std).to(device=x.device, dtype=x.dtype)
         return x + shift[:, :, None, None]
 
 

@@ -25,7 +25,7 @@ from tests.book.conftest import SCREENSHOTS, toc_pages
 
 PAGES = toc_pages()
 EXPLORER_PAGES = {"book/01_convolution": 1, "book/02_spatial_arithmetic": 1, "book/05_activations_pooling_fc": 1,
-                  "book/06_case_studies": 1}
+                  "book/06_case_studies": 1, "book/08_understanding_convnets": 1, "book/09_tips_and_tricks": 1}
 LOCAL_SCHEMES = ("data", "blob", "about", "chrome", "devtools")
 PHONE, DESKTOP = 390, 1280
 # Part 1's pages wrap their code and outputs to the text column (issue 10).

@@ -125,3 +125,13 @@ def test_transforms_run_on_the_gpu() -> None:
     pipeline = augment.Compose([partial(augment.random_crop, size=28), augment.horizontal_flip,
                                 augment.PCAColorJitter(x), augment.random_affine, augment.lens_distortion])
     assert pipeline(x).device.type == "cuda"
+
+
+def test_pca_jitter_std_override_scales_the_offsets() -> None:
+    """Does passing std=0.2 give twice the offsets of the default 0.1 for the same draw, and std=0 none?"""
+    jitter = augment.PCAColorJitter(torch.rand(4, 3, 8, 8, generator=seeded(3)))
+    default = jitter.offsets(5, seeded(7))
+    torch.testing.assert_close(jitter.offsets(5, seeded(7), std=0.2), 2 * default)
+    x = torch.rand(2, 3, 4, 4)
+    assert torch.equal(jitter(x, generator=seeded(1), std=0.0), x)
+    assert jitter.std == 0.1
