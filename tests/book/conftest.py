@@ -27,7 +27,7 @@ SCREENSHOTS = ROOT / "_build" / "screenshots"
 def missing(reason: str) -> None:
     """Fail under CI (where everything must be there), skip with ``reason`` elsewhere."""
     if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-        pytest.fail(f"{reason} (CI=true: the browser test must run in CI)", pytrace=False)
+        pytest.fail(f"{reason} (CI=true: this test must run in CI)", pytrace=False)
     pytest.skip(reason)
 
 
@@ -66,9 +66,9 @@ def site_url() -> Iterator[str]:
     server.server_close()
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    """Headless Debian chromium driven by Selenium, logging console messages and network requests."""
+def start_chromium(timeout: float = 60) -> object:
+    """Headless Debian chromium driven by Selenium, 1280x900, logging console messages and network requests;
+    nothing outside localhost resolves. Skips (fails under CI) where chromium or chromedriver is missing."""
     chromium = next((p for p in map(shutil.which, ("chromium", "chromium-browser")) if p), None)
     chromedriver = shutil.which("chromedriver")
     if not chromium or not chromedriver:
@@ -82,15 +82,22 @@ def browser() -> Iterator[object]:
         "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,900",
         # Nothing outside localhost resolves, so a page that reaches out fails fast; the
         # performance log still records the attempt, which the test reports.
-        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
         "--no-first-run", "--disable-background-networking", "--disable-component-update",
     ):
         options.add_argument(argument)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
     # An explicit driver path keeps Selenium Manager from trying to download one.
     driver = webdriver.Chrome(service=Service(chromedriver), options=options)
-    driver.set_page_load_timeout(60)
-    driver.set_script_timeout(60)
+    driver.set_page_load_timeout(timeout)
+    driver.set_script_timeout(timeout)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return driver
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Headless Debian chromium (:func:`start_chromium`) for the whole session."""
+    driver = start_chromium()
     yield driver
     driver.quit()
