@@ -207,3 +207,18 @@ def build_course(root: Path) -> Course:
         result = checked(nbgrader(*step, cwd=root), f"nbgrader {' '.join(step)}")
         course.logs[step[0]] = result.stdout + result.stderr
     return course
+
+
+def hidden_lines(assignment: str) -> set[str]:
+    """Distinctive lines of an assignment's hidden tests (long enough not to occur elsewhere by chance)."""
+    nb = nbformat.read(notebook_of(SOLUTIONS / assignment), as_version=4)
+    hidden, visible = set(), set()
+    for cell in nb.cells:
+        inside = False
+        for line in cell.source.splitlines():
+            if "BEGIN HIDDEN TESTS" in line or "END HIDDEN TESTS" in line:
+                inside = "BEGIN" in line
+            elif line.strip():
+                (hidden if inside else visible).add(line.strip())
+    # A hidden line that is part of a visible one (a call's closing argument, say) gives nothing away.
+    return {line for line in hidden - visible if len(line) >= 25 and not any(line in seen for seen in visible)}

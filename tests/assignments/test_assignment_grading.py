@@ -17,6 +17,7 @@ from tests.assignments.course import (
     BOOK_URL,
     SOLUTIONS,
     Course,
+    hidden_lines,
     notebook_of,
 )
 
@@ -101,25 +102,10 @@ class _Text(HTMLParser):
         self.parts.append(data)
 
 
-def _hidden_lines(assignment: str) -> set[str]:
-    """Distinctive lines of an assignment's hidden tests (long enough not to occur elsewhere by chance)."""
-    nb = nbformat.read(notebook_of(SOLUTIONS / assignment), as_version=4)
-    hidden, visible = set(), set()
-    for cell in nb.cells:
-        inside = False
-        for line in cell.source.splitlines():
-            if "BEGIN HIDDEN TESTS" in line or "END HIDDEN TESTS" in line:
-                inside = "BEGIN" in line
-            elif line.strip():
-                (hidden if inside else visible).add(line.strip())
-    # A hidden line that is part of a visible one (a call's closing argument, say) gives nothing away.
-    return {line for line in hidden - visible if len(line) >= 25 and not any(line in seen for seen in visible)}
-
-
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_feedback_never_shows_hidden_tests(course: Course, assignment: str) -> None:
     """Is no line of the hidden tests in any student's feedback HTML, while their placeholder is?"""
-    hidden = _hidden_lines(assignment)
+    hidden = hidden_lines(assignment)
     assert hidden
     for student in course.submissions[assignment]:
         parser = _Text()

@@ -30,7 +30,7 @@ import nbformat
 import pytest
 from traitlets.config.loader import PyFileConfigLoader
 
-from tests.assignments.course import A1, REPO, SOLUTIONS, answer, checked, new_course, notebook_of
+from tests.assignments.course import A1, REPO, SOLUTIONS, answer, checked, hidden_lines, new_course, notebook_of
 from tests.clients import jupyterlab as lab
 from tests.clients.conftest import missing
 from tests.clients.hub import PROXY, Hub, User, course_users, free_ports, run_as, running_hub, tools_hub
@@ -187,19 +187,6 @@ def feedback_page(trip: Round, role: str) -> str:
     return page.read_text()
 
 
-def hidden_lines() -> set[str]:
-    """Distinctive lines of a1's hidden tests: in no visible line, long enough not to occur by chance."""
-    hidden, visible = set(), set()
-    for cell in nbformat.read(notebook_of(SOLUTIONS / A1), as_version=4).cells:
-        inside = False
-        for line in cell.source.splitlines():
-            if "BEGIN HIDDEN TESTS" in line or "END HIDDEN TESTS" in line:
-                inside = "BEGIN" in line
-            elif line.strip():
-                (hidden if inside else visible).add(line.strip())
-    return {line for line in hidden - visible if len(line) >= 25 and not any(line in seen for seen in visible)}
-
-
 def test_only_the_course_users_log_in_and_each_reaches_only_her_server(round_trip: Round) -> None:
     """Does the hub refuse a user it does not list, and ben's token ana's server, while each reaches her own?"""
     hub, users, tokens = round_trip.hub, round_trip.users, round_trip.tokens
@@ -225,7 +212,7 @@ def test_each_student_holds_feedback_with_the_gradebooks_score(round_trip: Round
 @pytest.mark.parametrize("role", ["ana", "ben"])
 def test_feedback_shows_no_hidden_test(round_trip: Round, role: str) -> None:
     """Is no line of a1's hidden tests in the feedback a student fetched?"""
-    hidden = hidden_lines()
+    hidden = hidden_lines(A1)
     assert hidden
     text = html.unescape(re.sub(r"<[^>]+>", "", feedback_page(round_trip, role)))
     assert not [line for line in hidden if line in text]
