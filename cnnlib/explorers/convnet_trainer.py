@@ -1,9 +1,10 @@
 """A convnet that trains live in the reader's browser, as the lecture's ConvNetJS demo does.
 
-The network, its backpropagation and SGD are plain JavaScript (``js/convnet_trainer.js``);
-Python only packs scikit-learn's 8x8 digits into the page, split by :func:`cnnlib.data.split`,
-and lays out the panel. Nothing runs in a kernel and nothing is fetched: the same panel works
-in the static book and, as HTML output, in JupyterLab, so there is no ipywidgets view.
+The network, its backpropagation and SGD are plain JavaScript (``js/convnet.js``), trained and
+drawn by the panel's script (``js/convnet_trainer.js``). Python only packs scikit-learn's 8x8
+digits into the page, split by :func:`cnnlib.data.split`, and lays out the panel. Nothing runs
+in a kernel and nothing is fetched: the same panel works in the static book and, as HTML output,
+in JupyterLab, so there is no ipywidgets view.
 """
 
 from __future__ import annotations
@@ -115,4 +116,6 @@ def convnet_trainer(filters: Sequence[int] = (8, 16), lr: float = 0.03, batch_si
         f'mid-grey zero."></canvas><figcaption>The {K} layer-1 filters (3x3) as they learn: mid-grey is 0, white '
         "positive, black negative.</figcaption></figure>"
     )
-    return Explorer(panel(uid, "convnet-trainer", controls, outputs, data, script("convnet_trainer") + "\ntrainer();"))
+    # The network first: the trainer's script builds on its functions.
+    code = script("convnet", "convnet_trainer") + "\ntrainer();"
+    return Explorer(panel(uid, "convnet-trainer", controls, outputs, data, code))

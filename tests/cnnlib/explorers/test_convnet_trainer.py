@@ -1,7 +1,9 @@
 """Tests for the in-browser convnet: its JavaScript, run under node, against torch and cnnlib's numpy layers.
 
-The same weights and the same digits go to the page's script and to the references;
-the scores, the loss, every layer's output and every gradient must agree.
+The same weights and the same digits go to the page's scripts and to the references;
+the scores, the loss, every layer's output and every gradient must agree. The network
+(``js/convnet.js``) is run alone, to show that it needs neither the page nor the trainer
+(``js/convnet_trainer.js``); training on the digits runs both, as the page does.
 """
 
 from __future__ import annotations
@@ -27,9 +29,13 @@ needs_node = pytest.mark.skipif(NODE is None, reason="node is not installed here
 SPEC = {"input": [1, 8, 8], "filters": [8, 16], "F": 3, "classes": 10}
 
 
-def run_js(program: str, payload: object) -> dict:
-    """Run the page's script and then ``program`` under node, with ``payload`` as ``input``; its printed JSON."""
-    code = script("convnet_trainer") + "\nconst input = JSON.parse(require('fs').readFileSync(0, 'utf8'));\n" + program
+NETWORK, TRAINER = ("convnet",), ("convnet", "convnet_trainer")
+"""The scripts that define the network alone, and those the page runs to train it."""
+
+
+def run_js(program: str, payload: object, scripts: tuple[str, ...] = NETWORK) -> dict:
+    """Run ``scripts`` and then ``program`` under node, with ``payload`` as ``input``; its printed JSON."""
+    code = script(*scripts) + "\nconst input = JSON.parse(require('fs').readFileSync(0, 'utf8'));\n" + program
     ran = subprocess.run([NODE, "-e", code], input=json.dumps(payload), capture_output=True, text=True, check=True)
     return json.loads(ran.stdout)
 
@@ -171,7 +177,7 @@ def test_the_embedded_digits_are_cnnlibs_split_and_training_reaches_90_percent()
     process.stdout.write(JSON.stringify({x: Array.from(t.test.x), y: Array.from(t.test.y), seen: t.seen, start,
       accuracy: t.accuracy, weights: t.net.params.map(p => Array.from(p.value))}));
     """
-    js = run_js(program, {**data, "lr": 0.03})
+    js = run_js(program, {**data, "lr": 0.03}, TRAINER)
     _, test = digits()
     images = torch.stack([image for image, _ in test]).double()
     labels = torch.tensor([int(label) for _, label in test])
@@ -204,7 +210,7 @@ def test_the_learning_rates_at_the_sliders_ends_do_what_the_page_says() -> None:
     }
     process.stdout.write(JSON.stringify(out));
     """
-    runs = run_js(program, {"data": ct.trainer_data(), "runs": [[0.3, 2], [0.001, 1], [0.03, 2]]})
+    runs = run_js(program, {"data": ct.trainer_data(), "runs": [[0.3, 2], [0.001, 1], [0.03, 2]]}, TRAINER)
     assert runs["0.3"]["last"] <= 0.2 and runs["0.3"]["alive"] == 0, runs["0.3"]
     assert runs["0.001"]["best"] < 0.9 <= runs["0.03"]["best"], runs
 
@@ -228,8 +234,11 @@ def test_bad_settings_are_refused_with_the_rule_named() -> None:
 
 
 def test_the_panel_is_labelled_and_self_contained() -> None:
-    """Does the panel carry the digits, label its slider, name its buttons and canvases, and reach no URL?"""
+    """Does the panel carry the digits and both scripts, label its slider, name its buttons and canvases,
+    and reach no URL?"""
     html = ct.convnet_trainer().html
+    # The network's script comes first: the trainer's calls network(), softmaxLoss() and trainStep().
+    assert script(*TRAINER) + "\ntrainer();" in html
     data = panel_data(html)
     assert (len(data["train"]["y"]), len(data["test"]["y"])) == (1442, 355)
     for name in re.findall(r'<input type="range" id="([^"]+)"', html):
