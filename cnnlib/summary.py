@@ -11,6 +11,7 @@ ReLU stores nothing new). Every figure comes from ``cnnlib.shapes``.
 from __future__ import annotations
 
 import html
+import textwrap
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +21,10 @@ from torch import nn
 
 from cnnlib.modules import eval_mode
 from cnnlib.shapes import activation_bytes, activation_count, conv_flops, conv_params, linear_flops, linear_params
+
+# Characters of printed text per line that fit the book's text column at 1280 px
+# (measured in the built book: lines of 85 fit, lines of 89 scroll sideways).
+TEXT_WIDTH = 85
 
 FOLDED = (nn.ReLU, nn.Sigmoid, nn.Tanh, nn.Dropout, nn.Flatten, nn.Identity, nn.Softmax)
 
@@ -83,7 +88,8 @@ class Summary:
         itemsize = np.dtype(self.dtype).itemsize
         lines = [
             f"TOTAL activations: {self.activations:,} values * {itemsize} bytes = {self.bytes / 1e6:.1f} MB "
-            "per image (forward only; about x2 for backward)",
+            "per image",
+            "  (forward only; about x2 for backward)",
             f"TOTAL params: {self.params:,} ({self.params / 1e6:.1f}M); "
             f"FLOPs per image: {self.flops:,} ({self.flops / 1e9:.2f} G)",
         ]
@@ -92,12 +98,15 @@ class Summary:
     def __str__(self) -> str:
         cells = [list(self.columns), *self._cells()]
         widths = [max(len(row[i]) for row in cells) for i in range(len(self.columns))]
+        # Two spaces between columns, one where two would make the table wider than the book's text column.
+        gap = "  " if sum(widths) + 2 * (len(widths) - 1) <= TEXT_WIDTH else " "
         lines = [
-            "  ".join(c.ljust(w) if i < 3 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True)))
+            gap.join(c.ljust(w) if i < 3 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True)))
             for row in cells
         ]
         lines.insert(1, "-" * len(lines[0]))
-        return "\n".join(lines + self._footer())
+        footer = [textwrap.fill(line, TEXT_WIDTH, subsequent_indent="  ") for line in self._footer()]
+        return "\n".join(lines + footer)
 
     def _repr_html_(self) -> str:
         head = "".join(f"<th>{html.escape(c)}</th>" for c in self.columns)

@@ -28,10 +28,8 @@ EXPLORER_PAGES = {"book/01_convolution": 1, "book/02_spatial_arithmetic": 1, "bo
                   "book/06_case_studies": 1, "book/08_understanding_convnets": 1, "book/09_tips_and_tricks": 1}
 LOCAL_SCHEMES = ("data", "blob", "about", "chrome", "devtools")
 PHONE, DESKTOP = 390, 1280
-# Part 1's pages wrap their code and outputs to the text column (issue 10).
-PART_1 = ("book/intro", "book/00_where_we_are", "book/01_convolution", "book/02_spatial_arithmetic",
-          "book/03_conv_layer", "book/04_neuron_view", "book/05_activations_pooling_fc")
-WRAPPED_PAGES = [p for p in PAGES if p in PART_1]
+# Every page wraps its code and outputs to the text column (issue 10).
+WRAPPED_PAGES = PAGES
 
 # Elements of the article that reach past the right edge of the window without a
 # scrolling box (overflow-x auto or scroll) around them: they widen the page or are cut off.

@@ -106,3 +106,10 @@ def test_input_shape_is_checked() -> None:
     """Is a 2-D input shape refused with a message naming it?"""
     with pytest.raises(ValueError, match=r"input_shape must be \(C, H, W\) or \(N, C, H, W\), got \(28, 28\)"):
         summary(LeNet5(), (28, 28))
+
+
+def test_printed_table_fits_the_books_text_column(vgg16: Summary) -> None:
+    """Is every printed line of VGG-16's table, totals and note at most 85 characters, with all 22 rows?"""
+    lines = str(vgg16).splitlines()
+    assert max(len(line) for line in lines) <= 85
+    assert sum(line.startswith(("input", "features.", "classifier.")) for line in lines) == 22
