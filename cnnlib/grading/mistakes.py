@@ -59,12 +59,14 @@ class Mistake:
         return re.compile(re.escape(PREFIX + " ") + ".+?".join(re.escape(part) for part in literals), re.DOTALL)
 
     def summary(self) -> str:
-        """The sentence up to its first colon, placeholders as "...": a mistake's name in a class report.
+        """The sentence up to its first colon, placeholders as "…": a mistake's name in a class report.
 
         >>> MISTAKES["stride_ignored"].summary()
-        'your output matches stride 1 instead of stride ...'
+        'your output matches stride 1 instead of stride …'
+        >>> MISTAKES["channels_summed_wrong"].summary()
+        'your output matches …'
         """
-        return re.sub(r"\{[^}]*\}", "...", self.sentence.split(": ")[0]).rstrip(".")
+        return re.sub(r"\{[^}]*\}", "…", self.sentence.split(": ")[0].rstrip("."))
 
     def explain(self, **details: object) -> str:
         """The message a failed test shows.
