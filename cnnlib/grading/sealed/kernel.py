@@ -38,10 +38,9 @@ from nbformat import NotebookNode
 from nbformat.v4 import new_output
 
 from cnnlib.grading.sealed import sandbox
-from cnnlib.grading.sealed.runner import CellResult, Graded
+from cnnlib.grading.sealed.runner import CellResult, Graded, read_submission
 from cnnlib.grading.sealed.sandbox import Limits
-from cnnlib.grading.sealed.scan import scan
-from cnnlib.grading.sealed.structure import BOUNDS, Bounds, answers_of, structure
+from cnnlib.grading.sealed.structure import BOUNDS, Bounds
 
 OUTPUT_LIMIT = 64 * 2**20  # bytes of outputs a notebook may send back; nbgrader's LimitOutput trims them further
 
@@ -148,10 +147,7 @@ def grade_in_kernel(source: NotebookNode, submission: NotebookNode, workdir: Pat
         limits: the sandbox's resource limits (default: CPU time up to the submission's bound).
         bounds: each cell's time bound (unless the source notebook's cell sets its own) and the whole submission's.
     """
-    cells = structure(source, bounds.cell)
-    answers, flags = answers_of(submission, cells)
-    flags += [f"possible tampering: {finding}" for grade_id, code in answers.items()
-              for finding in scan(grade_id, code, libraries_allowed=True)]
+    cells, answers, flags = read_submission(source, submission, bounds, libraries_allowed=True)
     by_id = {cell.grade_id: cell for cell in cells}
     nb = nbformat.v4.new_notebook(metadata=source.metadata)
     ids, seconds = [], []

@@ -169,6 +169,17 @@ class _Grading:
                             "(all its cells together) before this cell"))
 
 
+def read_submission(source: NotebookNode, submission: NotebookNode, bounds: Bounds, *,
+                    libraries_allowed: bool = False) -> tuple[list[Cell], dict[str, str], list[str]]:
+    """The grading structure from ``source``, ``submission``'s answers by grade_id, and the flags for the
+    instructor (cells missing or duplicated, code that looks like tampering)."""
+    cells = structure(source, bounds.cell)
+    answers, flags = answers_of(submission, cells)
+    flags += [f"possible tampering: {finding}" for grade_id, code in answers.items()
+              for finding in scan(grade_id, code, libraries_allowed=libraries_allowed)]
+    return cells, answers, flags
+
+
 def grade(source: NotebookNode, submission: NotebookNode, workdir: Path, limits: Limits | None = None,
           bounds: Bounds = BOUNDS) -> Graded:
     """Run ``submission``'s answers sealed against ``source``'s tests; the result of every cell.
@@ -180,9 +191,7 @@ def grade(source: NotebookNode, submission: NotebookNode, workdir: Path, limits:
         limits: the sandbox's resource limits.
         bounds: each cell's time bound (unless the source notebook's cell sets its own) and the whole submission's.
     """
-    cells = structure(source, bounds.cell)
-    answers, flags = answers_of(submission, cells)
-    flags += [f"possible tampering: {finding}" for grade_id, code in answers.items() for finding in scan(grade_id, code)]
+    cells, answers, flags = read_submission(source, submission, bounds)
     graded = Graded(flags=flags)
     grading = _Grading(cells, answers, workdir, limits, bounds.of_submission(cells))
     try:
