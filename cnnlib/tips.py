@@ -9,13 +9,16 @@ experiments need; training is :func:`cnnlib.train.fit`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import torch
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
 from cnnlib.data import split
+
+SEEDS = (0, 1, 2)
+"""The seeds every experiment of part 2 runs with; a sentence about a result must hold on each of them."""
 
 
 def _tensors(dataset: TensorDataset) -> tuple[torch.Tensor, torch.Tensor]:
@@ -114,3 +117,29 @@ def small_convnet(
         layers.append(nn.Dropout(dropout))
     layers.append(nn.Linear(64, num_classes))
     return nn.Sequential(*layers)
+
+
+def seed_table(
+    results: Mapping[str, Sequence[float]], seeds: Sequence[int] = SEEDS, title: str = "setting", digits: int = 3
+) -> str:
+    """A text table of one measure per row: its value on every seed, their mean and spread (max - min).
+
+    Args:
+        results: ``{setting: [value on each seed]}``, the values in the order of ``seeds``.
+        seeds: the seeds, for the column titles.
+        title: the first column's title.
+        digits: decimals shown.
+
+    >>> print(seed_table({"plain": [0.5, 0.75]}, seeds=(0, 1)))
+    setting  seed 0  seed 1    mean  spread
+    plain     0.500   0.750   0.625   0.250
+    """
+    width = max(len(title), *(len(name) for name in results))
+    titles = [f"seed {seed}" for seed in seeds] + ["mean", "spread"]
+    lines = [title.ljust(width) + "".join(f"{t:>8}" for t in titles)]
+    for name, values in results.items():
+        if len(values) != len(seeds):
+            raise ValueError(f"results[{name!r}] must have one value per seed ({len(seeds)}), got {len(values)}")
+        row = [*values, sum(values) / len(values), max(values) - min(values)]
+        lines.append(name.ljust(width) + "".join(f"{v:8.{digits}f}" for v in row))
+    return "\n".join(lines)
