@@ -129,7 +129,7 @@ def evaluate(
             scores = model(x)
             total_loss += nn.functional.cross_entropy(scores, y, reduction="sum").item()
             correct += (scores.argmax(1) == y).sum().item()
-            count += len(y)
+            count += y.numel()  # one label per image, or per position for a score map
     return total_loss / count, correct / count
 
 
@@ -192,7 +192,7 @@ def fit(
             start = time.perf_counter()
             total_loss = torch.zeros((), device=where)
             correct = torch.zeros((), device=where, dtype=torch.long)
-            count = 0
+            count = labelled = 0
             for x, y in _batches(train_data, config.batch_size, True, shuffler):
                 x, y = x.to(where, non_blocking=True), y.to(where, non_blocking=True)
                 if transform is not None:
@@ -206,6 +206,7 @@ def fit(
                 total_loss += loss.detach() * len(y)
                 correct += (scores.argmax(1) == y).sum()
                 count += len(y)
+                labelled += y.numel()  # one label per image, or per position for a score map
             if where.type == "cuda":
                 torch.cuda.synchronize(where)
             seconds = time.perf_counter() - start
@@ -213,7 +214,7 @@ def fit(
                 scheduler.step()
             test_loss, test_accuracy = evaluate(model, test_data, where)
             history.train_loss.append(total_loss.item() / count)
-            history.train_accuracy.append(correct.item() / count)
+            history.train_accuracy.append(correct.item() / labelled)
             history.test_loss.append(test_loss)
             history.test_accuracy.append(test_accuracy)
             history.seconds.append(seconds)
