@@ -16,7 +16,6 @@ from __future__ import annotations
 import torch
 from torch import nn
 from torch.nn import functional
-
 from torch.utils.data import TensorDataset
 
 from cnnlib.modules import eval_mode, submodule
