@@ -46,3 +46,49 @@ def test_bad_shapes_are_refused(digits) -> None:
         digit_scene(np.zeros((1, 8, 8)), np.array([0]))
     with pytest.raises(ValueError, match=r"shape must be at least 28x28 to hold a digit, got \(20, 50\)"):
         digit_scene(images, labels, shape=(20, 50))
+
+
+def test_grid_scenes_put_one_digit_per_cell_without_overlap(digits) -> None:
+    """With grid=(2, 3), does each digit's box lie inside its own cell, so that no two boxes overlap?"""
+    images, labels = digits
+    images, labels = np.concatenate([images, images]), np.concatenate([labels, labels])
+    for seed in range(5):
+        scene = digit_scene(images, labels, shape=(64, 96), seed=seed, grid=(2, 3))
+        for index, (top, left, bottom, right) in enumerate(scene.boxes):
+            row, col = divmod(index, 3)
+            assert 32 * row <= top and bottom <= 32 * (row + 1) and 32 * col <= left and right <= 32 * (col + 1)
+            assert (scene.instances == index).sum() == (images[index] > 0.3).sum()
+
+
+def test_grid_too_fine_for_a_digit_is_refused(digits) -> None:
+    """Is a grid whose cells are smaller than 28x28 refused, naming the grid?"""
+    images, labels = digits
+    with pytest.raises(ValueError, match=r"grid must cut \(56, 84\) into cells of at least 28x28"):
+        digit_scene(images, labels, shape=(56, 84), grid=(2, 4))
+
+
+def test_box_classes_mark_the_blocks_whose_centre_is_in_a_box(digits) -> None:
+    """Is a block labelled with a digit's class exactly when its centre pixel lies in that digit's box?"""
+    from cnnlib.scenes import box_classes
+
+    images, labels = digits
+    scene = digit_scene(images[:2], labels[:2], shape=(32, 64), seed=1, grid=(1, 2))
+    blocks = box_classes(scene, stride=4)
+    assert blocks.shape == (8, 16)
+    for i in range(8):
+        for j in range(16):
+            r, c = 4 * i + 2, 4 * j + 2
+            inside = [k for (t, l, b, rt), k in zip(scene.boxes, scene.labels) if t <= r < b and l <= c < rt]
+            assert blocks[i, j] == (inside[-1] if inside else 10)
+
+
+def test_segmenter_scores_every_block_of_any_canvas() -> None:
+    """Does the fully convolutional network give 11 scores per 4x4 block for canvases of two sizes?"""
+    import torch
+
+    from cnnlib.scenes import segmenter
+
+    net = segmenter()
+    assert net(torch.zeros(1, 1, 32, 64)).shape == (1, 11, 8, 16)
+    assert net(torch.zeros(2, 1, 64, 96)).shape == (2, 11, 16, 24)
+    assert not any(isinstance(m, torch.nn.Linear) for m in net.modules())

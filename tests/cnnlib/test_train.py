@@ -155,3 +155,17 @@ def test_threads_default_to_what_the_machine_has(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(torch, "set_num_threads", calls.append)
     small_run()
     assert calls == [torch.get_num_threads()]  # only the restore, to the count torch already had
+
+
+def test_evaluate_counts_every_position_of_a_score_map() -> None:
+    """For a network that scores every pixel, is accuracy the share of right pixels and loss the per-pixel mean?"""
+    from torch.utils.data import TensorDataset
+
+    torch.manual_seed(3)
+    net = nn.Conv2d(1, 3, 1)
+    x, y = torch.randn(5, 1, 4, 4), torch.randint(0, 3, (5, 4, 4))
+    loss, accuracy = evaluate(net, TensorDataset(x, y), batch_size=2)
+    with torch.no_grad():
+        scores = net(x)
+    assert accuracy == pytest.approx(float((scores.argmax(1) == y).float().mean()))
+    assert loss == pytest.approx(float(nn.functional.cross_entropy(scores, y)), rel=1e-5)
