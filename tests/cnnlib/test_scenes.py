@@ -78,7 +78,7 @@ def test_box_classes_mark_the_blocks_whose_centre_is_in_a_box(digits) -> None:
     for i in range(8):
         for j in range(16):
             r, c = 4 * i + 2, 4 * j + 2
-            inside = [k for (t, l, b, rt), k in zip(scene.boxes, scene.labels) if t <= r < b and l <= c < rt]
+            inside = [k for (t, l, b, rt), k in zip(scene.boxes, scene.labels, strict=True) if t <= r < b and l <= c < rt]
             assert blocks[i, j] == (inside[-1] if inside else 10)
 
 
