@@ -111,3 +111,24 @@ def test_explorer_reads_well_in_dark_mode(browser, site_url: str, page: str, kin
     # selenium_axe_python pastes both arguments into the script as they are written.
     result = axe.run(context=f"'[data-explorer=\"{kind}\"]'", options={"runOnly": ["color-contrast"]})
     assert not result["violations"], axe.report(result["violations"])
+
+
+@pytest.mark.parametrize("page", [UNDERSTANDING, TIPS, EVERYWHERE])
+def test_figures_are_not_shrunk_past_reading_on_a_phone(browser, site_url: str, page: str) -> None:
+    """At 390 px, is every figure drawn at least 300 px wide and shrunk to no less than half its size?
+
+    Half is where a matplotlib title of 9 points at 100 dpi falls to about 6 px: the
+    multi-panel figures of these pages are laid out for a 6-inch width to stay above it.
+    """
+    browser.set_window_size(390, 844)
+    try:
+        open_toc_page(browser, site_url, page)
+        sizes = browser.execute_script(
+            "return [...document.querySelectorAll('figure img, .cell_output img')]"
+            ".filter(i => i.naturalWidth > 200 && !i.closest('[data-explorer]'))"
+            ".map(i => [i.getAttribute('alt') || i.src.slice(-20), i.naturalWidth, i.getBoundingClientRect().width]);")
+        assert sizes, f"{page}: no figures found"
+        for alt, natural, shown in sizes:
+            assert shown >= 300 and natural <= 2 * shown, f"{page}: {alt[:60]!r} is {natural} px drawn at {shown:.0f} px"
+    finally:
+        browser.set_window_size(1280, 900)
