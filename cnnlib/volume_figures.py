@@ -99,7 +99,7 @@ def convnet_figure() -> Any:
     at = draw_volumes(ax, volumes, ["input", "", ""], gap=40, depth_scale=1.5)
     texts = ("CONV, ReLU\n6 filters\n5x5x3", "CONV, ReLU\n10 filters\n5x5x6")
     # Above the height labels, which sit at mid-height.
-    for a, b, v, text in zip(at, at[1:], volumes[:2], texts, strict=True):
+    for a, b, v, text in zip(at[:2], at[1:], volumes[:2], texts, strict=True):
         connect(ax, (right_of(a, v, 1.5, _VIEW, margin=1), 26, 0), (b[0] - 1, 26, 0), text)
     return fit(fig)
 
