@@ -104,48 +104,46 @@ def convnet_figure() -> Any:
     return fit(fig)
 
 
+def two_volumes(volumes: Sequence[Volume], names: Sequence[str], gap: float, scale: float, arrow_y: float,
+                text: str, height: float = 2.6) -> tuple[Any, Any, list[tuple[float, float, float]]]:
+    """Two see-through volumes side by side joined by an arrow at height ``arrow_y``; returns (fig, ax, origins)."""
+    fig, (ax,) = new_figure(4.9, height)
+    at = draw_volumes(ax, volumes, names, gap=gap, depth_scale=scale, alpha=_GLASS)
+    connect(ax, (right_of(at[0], volumes[0], scale, _VIEW, margin=1.5), arrow_y, 0), (at[1][0] - 1.5, arrow_y, 0), text)
+    return fig, ax, at
+
+
 def one_by_one_figure() -> Any:
     """A 56x56x64 volume through 32 1x1x64 filters: one filter drawn as a column through the full depth."""
-    fig, (ax,) = new_figure(4.9, 2.6)
-    volumes = [Volume(56, 56, 64), Volume(56, 56, 32)]
-    scale = 0.6
-    at = draw_volumes(ax, volumes, ["input", "output"], gap=36, depth_scale=scale, alpha=_GLASS)
+    volumes, scale = [Volume(56, 56, 64), Volume(56, 56, 32)], 0.6
+    fig, ax, at = two_volumes(volumes, ["input", "output"], 36, scale, 40, "32 filters\n1x1x64")
     column = draw_filter(ax, at[0], volumes[0], 1, row=8, col=40, depth_scale=scale, role="column")
     draw_filter(ax, at[1], volumes[1], 1, row=8, col=40, depth_scale=scale, role="column")
     point_to(ax, "one 1x1x64 filter", (column[0] + 0.5, column[1] + 1, 0), (at[0][0] + 16, 56 + 5, 64 * scale))
-    connect(ax, (right_of(at[0], volumes[0], scale, _VIEW), 40, 0), (at[1][0] - 1, 40, 0), "32 filters\n1x1x64")
     return fit(fig)
 
 
 def depth_column_figure() -> Any:
     """A 5x5x3 region of the 32x32x3 input and the depth column of five neurons in the 28x28x5 output that see it."""
-    fig, (ax,) = new_figure(4.9, 2.6)
-    scale = 3.0
-    image, maps = Volume(32, 32, 3), Volume(28, 28, 5)
-    at = draw_volumes(ax, [image, maps], ["input", "conv layer"], gap=30, depth_scale=scale, alpha=_GLASS)
-    region = draw_filter(ax, at[0], image, 5, row=6, col=20, depth_scale=scale)
+    image, maps, scale = Volume(32, 32, 3), Volume(28, 28, 5), 3.0
+    fig, ax, at = two_volumes([image, maps], ["input", "conv layer"], 30, scale, 32 - 6 - 2.5, "5 neurons,\n1 region")
+    draw_filter(ax, at[0], image, 5, row=6, col=20, depth_scale=scale)
     x, y, z = at[1]
     for d in reversed(range(maps.depth)):  # one neuron per activation map, back to front
         draw_box(ax, (x + 20, y + maps.height - 6 - 1, z + d * scale), (1, 1, scale), FILTER_COLOUR, _VIEW,
                  role="neuron")
-    connect(ax, (right_of(at[0], image, scale, _VIEW), region[1] + 2.5, 0), (at[1][0] - 1, region[1] + 2.5, 0),
-            "5 neurons,\n1 region")
     point_to(ax, "depth column", (x + 20.5, y + maps.height - 6, z), (x + 6, y + maps.height + 3, 5 * scale))
     return fit(fig)
 
 
 def pooling_figure() -> Any:
     """Pooling 224x224x64 with 2x2 windows, stride 2, to 112x112x64: one activation map drawn inside each volume."""
-    fig, (ax,) = new_figure(4.9, 2.8)
-    volumes = [Volume(224, 224, 64), Volume(112, 112, 64)]
-    scale = 1.5
-    at = draw_volumes(ax, volumes, ["input", "pooled"], gap=110, depth_scale=scale, alpha=_GLASS)
+    volumes, scale = [Volume(224, 224, 64), Volume(112, 112, 64)], 1.5
+    fig, ax, at = two_volumes(volumes, ["input", "pooled"], 110, scale, 150, "pool 2x2,\nstride 2", height=2.8)
     for origin, volume in zip(at, volumes, strict=True):
         draw_slice(ax, origin, volume, 40, depth_scale=scale, colour=FILTER_COLOUR)
-    connect(ax, (right_of(at[0], volumes[0], scale, _VIEW, margin=2), 150, 0), (at[1][0] - 2, 150, 0),
-            "pool 2x2,\nstride 2")
     return fit(fig)
 
 
-__all__ = ["conv_layer_figure", "convnet_figure", "depth_column_figure", "new_figure",
+__all__ = ["conv_layer_figure", "convnet_figure", "depth_column_figure", "new_figure", "two_volumes",
            "one_by_one_figure", "pooling_figure"]
