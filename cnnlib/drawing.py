@@ -32,7 +32,7 @@ EDGE_COLOUR = "#252525"
 # One colour per filter and its activation map, in the lecture's order.
 MAP_COLOURS = ("#e6550d", "#31a354", "#756bb1", "#d6616b", "#3182bd", "#e7ba52")
 # The text size of every label (points): the figures are drawn small enough that it reads at 390 px.
-FONT_SIZE = 10.0
+FONT_SIZE = 11.0
 # How far a label stands off the box it names, in points.
 LABEL_PAD = 4.0
 
@@ -170,13 +170,14 @@ def right_of(origin: Sequence[float], volume: Volume, depth_scale: float = 1.0,
 def label(ax: Any, point: Sequence[float], text: str, offset: Sequence[float] = (0.0, 0.0), ha: str = "center",
           va: str = "center", fontsize: float = FONT_SIZE, projection: Projection = Projection()) -> Any:
     """Write ``text`` at 3-D ``point``, moved by ``offset`` points (so its distance from a box never depends on scale)."""
+    # annotation_clip=False: drawn (and so framed by fit) even where the point lies outside the current limits.
     return ax.annotate(text, tuple(projection(point)), xytext=tuple(offset), textcoords="offset points",
-                       ha=ha, va=va, fontsize=fontsize)
+                       ha=ha, va=va, fontsize=fontsize, annotation_clip=False)
 
 
 def label_sizes(ax: Any, origin: Sequence[float], volume: Volume, depth_scale: float = 1.0,
                 projection: Projection = Projection(), named: bool = False) -> None:
-    """Write the volume's height left of its front face, its width below it and its depth along its receding edge.
+    """Write the volume's height left of its front face, its width below it and its depth at its receding edge's end.
 
     With ``named``, the numbers carry their axis names ("height 32", "width 32", "depth 3").
     """
@@ -185,7 +186,8 @@ def label_sizes(ax: Any, origin: Sequence[float], volume: Volume, depth_scale: f
     name = (lambda axis, n: f"{axis} {n}") if named else (lambda axis, n: f"{n}")
     label(ax, (x, y + h / 2, z), name("height", volume.height), (-LABEL_PAD, 0), ha="right", projection=projection)
     label(ax, (x + w / 2, y, z), name("width", volume.width), (0, -LABEL_PAD), va="top", projection=projection)
-    label(ax, (x + w, y, z + d / 2), name("depth", volume.depth), (LABEL_PAD, -LABEL_PAD / 2), ha="left", va="top",
+    # Depth at the back end of the bottom receding edge, clear of the width below the front face.
+    label(ax, (x + w, y, z + d), name("depth", volume.depth), (LABEL_PAD / 2, -LABEL_PAD / 2), ha="left", va="top",
           projection=projection)
 
 
@@ -324,7 +326,8 @@ def label_clashes(fig: Any) -> list[str]:
             if not _inside(extent, fig.bbox):
                 problems.append(f"{text!r} leaves the figure")
             problems += [f"{text!r} touches {name}" for name, path in boxes if path.intersects_bbox(extent, filled=True)]
-            problems += [f"{text!r} touches {other!r}" for other, box in texts[k + 1:] if extent.overlaps(box)]
+            problems += [f"{text!r} touches {other!r}" for other, box in texts[k + 1:]
+                         if extent.padded(LABEL_PAD / 2).overlaps(box)]
     return problems
 
 

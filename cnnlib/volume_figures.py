@@ -63,7 +63,7 @@ def conv_layer_figure(filter_counts: Sequence[int] = (1, 2, 6)) -> Any:
         if not 1 <= k <= len(MAP_COLOURS):
             raise ValueError(f"filter_counts must lie in [1, {len(MAP_COLOURS)}], got {k}")
     scale = 3.0
-    fig, axes = new_figure(4.9, 2.3 * len(filter_counts), rows=len(filter_counts))
+    fig, axes = new_figure(4.4, 2.3 * len(filter_counts), rows=len(filter_counts))
     image, kernel = Volume(32, 32, 3), Volume(5, 5, 3)
     for row, (ax, k) in enumerate(zip(axes, filter_counts, strict=True)):
         maps = Volume(28, 28, k)
@@ -94,20 +94,23 @@ def conv_layer_figure(filter_counts: Sequence[int] = (1, 2, 6)) -> Any:
 
 def convnet_figure() -> Any:
     """The lecture's ConvNet: 32x32x3, CONV and ReLU with six 5x5x3 filters, 28x28x6, ten 5x5x6 filters, 24x24x10."""
-    fig, (ax,) = new_figure(4.9, 2.4)
+    fig, (ax,) = new_figure(4.4, 2.4)
     volumes = [Volume(32, 32, 3), Volume(28, 28, 6), Volume(24, 24, 10)]
-    at = draw_volumes(ax, volumes, ["input", "", ""], gap=40, depth_scale=1.5)
+    scale = 2.5
+    at = draw_volumes(ax, volumes, ["input", "", ""], gap=44, depth_scale=scale)
     texts = ("CONV, ReLU\n6 filters\n5x5x3", "CONV, ReLU\n10 filters\n5x5x6")
-    # Above the height labels, which sit at mid-height.
+    # The arrows pass above the height labels (at mid-height); their text stands above every box.
     for a, b, v, text in zip(at[:2], at[1:], volumes[:2], texts, strict=True):
-        connect(ax, (right_of(a, v, 1.5, _VIEW, margin=1), 26, 0), (b[0] - 1, 26, 0), text)
+        start, end = right_of(a, v, scale, _VIEW, margin=1), b[0] - 1
+        connect(ax, (start, 27, 0), (end, 27, 0))
+        label(ax, ((start + end) / 2, 36, 0), text, va="bottom", projection=_VIEW)
     return fit(fig)
 
 
 def two_volumes(volumes: Sequence[Volume], names: Sequence[str], gap: float, scale: float, arrow_y: float,
                 text: str, height: float = 2.6) -> tuple[Any, Any, list[tuple[float, float, float]]]:
     """Two see-through volumes side by side joined by an arrow at height ``arrow_y``; returns (fig, ax, origins)."""
-    fig, (ax,) = new_figure(4.9, height)
+    fig, (ax,) = new_figure(4.4, height)
     at = draw_volumes(ax, volumes, names, gap=gap, depth_scale=scale, alpha=_GLASS)
     connect(ax, (right_of(at[0], volumes[0], scale, _VIEW, margin=1.5), arrow_y, 0), (at[1][0] - 1.5, arrow_y, 0), text)
     return fig, ax, at
@@ -116,7 +119,7 @@ def two_volumes(volumes: Sequence[Volume], names: Sequence[str], gap: float, sca
 def one_by_one_figure() -> Any:
     """A 56x56x64 volume through 32 1x1x64 filters: one filter drawn as a column through the full depth."""
     volumes, scale = [Volume(56, 56, 64), Volume(56, 56, 32)], 0.6
-    fig, ax, at = two_volumes(volumes, ["input", "output"], 36, scale, 40, "32 filters\n1x1x64")
+    fig, ax, at = two_volumes(volumes, ["input", "output"], 48, scale, 40, "32 filters\n1x1x64")
     column = draw_filter(ax, at[0], volumes[0], 1, row=8, col=40, depth_scale=scale, role="column")
     draw_filter(ax, at[1], volumes[1], 1, row=8, col=40, depth_scale=scale, role="column")
     point_to(ax, "one 1x1x64 filter", (column[0] + 0.5, column[1] + 1, 0), (at[0][0] + 16, 56 + 5, 64 * scale))
@@ -139,7 +142,7 @@ def depth_column_figure() -> Any:
 def pooling_figure() -> Any:
     """Pooling 224x224x64 with 2x2 windows, stride 2, to 112x112x64: one activation map drawn inside each volume."""
     volumes, scale = [Volume(224, 224, 64), Volume(112, 112, 64)], 1.5
-    fig, ax, at = two_volumes(volumes, ["input", "pooled"], 110, scale, 150, "pool 2x2,\nstride 2", height=2.8)
+    fig, ax, at = two_volumes(volumes, ["input", "pooled"], 150, scale, 150, "pool 2x2,\nstride 2", height=2.8)
     for origin, volume in zip(at, volumes, strict=True):
         draw_slice(ax, origin, volume, 40, depth_scale=scale, colour=FILTER_COLOUR)
     return fit(fig)
