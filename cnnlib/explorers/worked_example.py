@@ -97,13 +97,14 @@ def worked_example_explorer(example: WorkedExample | None = None) -> Explorer:
         + control(f'<label for="{uid}-n">output neuron <output id="{uid}-n-v"></output></label>'
                   f'<input type="range" id="{uid}-n" name="n" min="0" max="{count - 1}" value="0">')
     )
+    # The sentence first, so that it stays in sight beside the buttons while the reader steps.
     view = (
-        '<div class="cnn-worked">'
+        '<p class="cnn-formula"></p><div class="cnn-worked">'
         f'<div class="cnn-part"><p class="cnn-name">input {H}x{H}x{C}, padded by {ex.padding} ({M}x{M}x{C})</p>'
         f"{inputs}</div>"
         f'<div class="cnn-part">{weights}</div>'
         f'<div class="cnn-part"><p class="cnn-name">output {H2}x{W2}x{K} (stride {ex.stride})</p>{outputs}</div>'
-        '</div><p class="cnn-formula"></p>'
+        '</div>'
     )
     data = {"x": ex.padded.tolist(), "w": ex.w.tolist(), "b": ex.b.tolist(), "out": ex.out.tolist(),
             "stride": ex.stride}

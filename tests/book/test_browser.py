@@ -328,7 +328,7 @@ def test_worked_example_steps_by_key_and_button_on_a_phone(browser, site_url: st
 
             axe = Axe(browser)
             axe.inject()
-            violations = [v for v in axe.run(context='[data-explorer="worked-example"]')["violations"]
+            violations = [v for v in axe.run(context=json.dumps('[data-explorer="worked-example"]'))["violations"]
                           if v["impact"] in ("serious", "critical")]
             assert not violations, axe.report(violations)
     finally:
