@@ -10,7 +10,7 @@ depth of one, :func:`draw_slice` one activation map inside it, and
 :func:`connect` joins two with an arrow. :func:`fit` frames the figure around
 every box and label; :func:`svg` shows it as a vector image.
 
-The geometry (:func:`project <Projection>`, :func:`box_faces`, :func:`layout`)
+The geometry (:class:`Projection`, :func:`box_faces`, :func:`layout`)
 is plain numpy, so the tests check it against hand-worked numbers, and
 :func:`label_clashes` finds labels that touch a box or leave the figure.
 """
