@@ -107,3 +107,11 @@ def test_unknown_network_and_size_are_refused() -> None:
         architecture.network_summary("vgg17", 224)
     with pytest.raises(ValueError, match=r"size must be one of \(227,\) for AlexNet \(single stream\), got 224"):
         architecture.network_summary("alexnet", 224)
+
+
+def test_rows_add_up_to_the_total_for_every_network() -> None:
+    """For every network and size offered, do the rows' parameters add up to the total shown (AlphaGo's 361 biases too)?"""
+    for key, network in NETWORKS.items():
+        for size in network.sizes:
+            table = network_summary(key, size)
+            assert sum(row.params for row in table.rows) == table.params, (key, size)
