@@ -16,7 +16,7 @@ from tests.book.conftest import missing, toc_pages
 from tests.book.test_browser import DESKTOP, PHONE, open_page
 
 CASE_STUDIES = "book/06_case_studies"
-INSTRUCTORS = "book/instructors"
+INSTRUCTORS = ("book/instructors", "book/instructors_hub")
 
 
 @pytest.fixture
@@ -74,16 +74,17 @@ def test_fc_rows_show_without_scrolling_a_box(browser, explorer) -> None:
     assert scroll_height <= client_height and "FC-1000" in shown(explorer)
 
 
-def test_instructors_tables_keep_identifiers_whole_on_a_phone(browser, site_url: str) -> None:
+@pytest.mark.parametrize("page", INSTRUCTORS)
+def test_instructors_tables_keep_identifiers_whole_on_a_phone(browser, site_url: str, page: str) -> None:
     """At 390 px, does every code word in the instructors' tables sit on one line, none broken mid-word?"""
-    if INSTRUCTORS not in toc_pages():
-        missing(f"{INSTRUCTORS} is not in the table of contents (_toc.yml, or BOOK_TOC)")
+    if page not in toc_pages():
+        missing(f"{page} is not in the table of contents (_toc.yml, or BOOK_TOC)")
     browser.set_window_size(PHONE, 900)
     try:
-        open_page(browser, site_url, INSTRUCTORS)
+        open_page(browser, site_url, page)
         words = browser.find_elements(By.CSS_SELECTOR, ".bd-article table code span.pre")
-        assert words, "no code in the instructors' tables"
+        assert words, f"{page}: no code in its tables"
         broken = [w.text for w in words if browser.execute_script("return arguments[0].getClientRects().length", w) > 1]
-        assert not broken, f"identifiers broken across lines at {PHONE} px: {broken}"
+        assert not broken, f"{page}: identifiers broken across lines at {PHONE} px: {broken}"
     finally:
         browser.set_window_size(DESKTOP, 900)
