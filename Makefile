@@ -38,7 +38,7 @@ setup: $(STAMP)  ## Create .venv with the pinned requirements and cnnlib
 CACHE       := _build/.jupyter_cache
 CNNLIB_STAMP := $(CACHE)/.cnnlib
 STALE_CACHE := if [ ! -f $(CNNLIB_STAMP) ] || [ -n "$$(find cnnlib -name __pycache__ -prune -o -newer $(CNNLIB_STAMP) -print -quit)" ]; \
-                 then [ -d _build/.doctrees ] && echo "cnnlib changed: every page runs again"; \
+                 then [ -d _build/.doctrees ] && echo "cnnlib changed, or the execution cache is gone: every page runs again"; \
                  rm -rf $(CACHE) _build/.doctrees; fi; \
                mkdir -p _build && touch _build/.cnnlib-building
 SAVE_STAMP  := mkdir -p $(CACHE) && mv _build/.cnnlib-building $(CNNLIB_STAMP)
