@@ -76,6 +76,30 @@ def filter_response(image: np.ndarray, kernel: np.ndarray, kind: str) -> np.ndar
     return signed_to_grey(filters.apply_per_channel(image.mean(axis=2), kernel))
 
 
+# The frame and the lines between a small kernel's cells: a dark grey that stands out from the
+# kernel's white (+1) cells on a white page and from its black (-1) cells on a dark one.
+FRAME_GREY = 0.35
+
+
+def kernel_image(kernel: np.ndarray, kind: str, scale: int) -> np.ndarray:
+    """The kernel as a grey image, each weight ``scale`` pixels a side, framed so that it reads on any page.
+
+    Signed kernels go through :func:`signed_to_grey` (a +1 weight is white), a
+    Gaussian is scaled to its peak. A 1-pixel frame of ``FRAME_GREY`` surrounds
+    the image, and where cells are at least 8 pixels wide, lines of the same
+    grey separate them, so that a white column never merges into a white page.
+
+    >>> img = kernel_image(np.array([[-1.0, 0, 1]] * 3), "edge-x", 10)
+    >>> img.shape, float(img[0, 0]), float(img[5, 25])
+    ((34, 34), 0.35, 1.0)
+    """
+    grey = kernel / kernel.max() if kind == "gaussian" else signed_to_grey(kernel)
+    big = np.repeat(np.repeat(grey, scale, axis=0), scale, axis=1)
+    # Where to insert a line: before each cell (or only the first) and after the last.
+    lines = np.arange(0, big.shape[0] + 1, scale if scale >= 8 else big.shape[0])
+    return np.insert(np.insert(big, lines, FRAME_GREY, axis=0), lines, FRAME_GREY, axis=1)
+
+
 def _filter_entry(image: np.ndarray, kind: str, **params: float) -> dict[str, str]:
     kernel = filter_kernel(kind, **params)
     what = _KIND_LABELS[kind] + "".join(f", {k.replace('_deg', '')} {v:g}" for k, v in params.items())
@@ -84,7 +108,7 @@ def _filter_entry(image: np.ndarray, kind: str, **params: float) -> dict[str, st
     how = "each RGB channel blurred" if kind == "gaussian" else "grey response: mid-grey is zero, white positive, black negative"
     return {
         "response": png_data_uri(response),
-        "kernel": png_data_uri(signed_to_grey(kernel) if kind != "gaussian" else kernel / kernel.max(), scale),
+        "kernel": png_data_uri(kernel_image(kernel, kind, scale)),
         "alt": f"The photo filtered by the {what} ({how}).",
         "kernel_alt": f"The {kernel.shape[0]}x{kernel.shape[0]} {what} drawn as an image.",
         "text": f"{kernel.shape[0]}x{kernel.shape[0]} {what}: each output pixel is the sum of W_ij x_ij over its window",

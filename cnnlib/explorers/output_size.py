@@ -18,9 +18,9 @@ from cnnlib.explorers.panel import Explorer, new_uid, panel, position_slider, ra
 from cnnlib.ops.geometry import conv_geometry
 from cnnlib.shapes import conv_output_size, effective_kernel_size
 
-# The explorer's ranges: wide enough for every example of the lecture, small
-# enough that the precomputed table keeps a page light.
-SIZES, KERNELS, STRIDES, PADDINGS, DILATIONS = range(3, 13), range(1, 8), range(1, 5), range(0, 4), range(1, 4)
+# The explorer's ranges: wide enough for every example of the lecture (up to its
+# 32x32 input with F = 5, P = 2), small enough that the precomputed table keeps a page light.
+SIZES, KERNELS, STRIDES, PADDINGS, DILATIONS = range(3, 33), range(1, 8), range(1, 5), range(0, 4), range(1, 4)
 # The table's axes, N slowest; the panel's script indexes the table in this order.
 _AXES = (SIZES, KERNELS, STRIDES, PADDINGS, DILATIONS)
 

@@ -24,7 +24,8 @@ from selenium.webdriver.support.ui import Select
 from tests.book.conftest import SCREENSHOTS, toc_pages
 
 PAGES = toc_pages()
-EXPLORER_PAGES = {"book/01_convolution": 1, "book/02_spatial_arithmetic": 1, "book/05_activations_pooling_fc": 1,
+EXPLORER_PAGES = {"book/01_convolution": 1, "book/02_spatial_arithmetic": 1, "book/03_conv_layer": 1,
+                  "book/05_activations_pooling_fc": 1,
                   "book/06_case_studies": 1, "book/08_understanding_convnets": 1, "book/09_tips_and_tricks": 1}
 LOCAL_SCHEMES = ("data", "blob", "about", "chrome", "devtools")
 PHONE, DESKTOP = 390, 1280
@@ -253,3 +254,132 @@ def test_pooling_floor_rule_answers_the_lectures_f3_s2(browser, site_url: str) -
     assert len(output.find_elements(By.CSS_SELECTOR, "td[data-k]")) == 9
     cell = explorer.find_element(By.CSS_SELECTOR, "output[id$=-window-v]").text
     assert cell == "(0, 0)", cell
+
+
+# The volume figures (cnnlib.volume_figures), drawn as SVG: page, and how many on it.
+VOLUME_FIGURES = {"book/01_convolution": 2, "book/03_conv_layer": 1, "book/04_neuron_view": 1,
+                  "book/05_activations_pooling_fc": 1}
+# Each SVG figure's shown width against its own (the text was drawn at least 10 pt = 13.3 px at its own width).
+SVG_SCALES = """
+return [...document.querySelectorAll('.bd-article figure img')].filter(i => i.currentSrc.endsWith('.svg'))
+  .map(i => ({src: i.currentSrc.split('/').pop(), shown: i.getBoundingClientRect().width, own: i.naturalWidth,
+              right: i.getBoundingClientRect().right}));
+"""
+
+
+@pytest.mark.parametrize("page", sorted(p for p in VOLUME_FIGURES if p in PAGES))
+def test_volume_figures_are_vector_and_readable_on_a_phone(browser, site_url: str, page: str) -> None:
+    """At 390 px, is each volume figure an SVG inside the window, shown at no less than 2/3 of its own width, so that
+    its 10 pt (13.3 px) labels are at least 9 px tall?"""
+    browser.set_window_size(PHONE, 900)
+    try:
+        open_page(browser, site_url, page)
+        figures = browser.execute_script(SVG_SCALES)
+        assert len(figures) >= VOLUME_FIGURES[page], f"{page}: expected SVG volume figures, found {figures}"
+        for f in figures:
+            assert f["right"] <= PHONE and f["shown"] * 13.3 / f["own"] >= 9, f"{page}: {f}"
+    finally:
+        browser.set_window_size(DESKTOP, 900)
+
+
+STEP = """
+const e = arguments[0];
+return {slider: e.querySelector('[name=n]').value, formula: e.querySelector('.cnn-formula').textContent,
+        window: [...e.querySelectorAll('table[data-x="0"] td.cnn-on')].map(td => [+td.dataset.r, +td.dataset.c]),
+        filters: [...e.querySelectorAll('.cnn-filter.cnn-active')].map(f => +f.dataset.k),
+        outputs: [...e.querySelectorAll('table[data-o] td.cnn-on')].map(td => [+td.closest('table').dataset.o,
+                                                                                +td.dataset.r, +td.dataset.c, +td.textContent])};
+"""
+
+
+@pytest.mark.parametrize("mode", ["light", "dark"])
+def test_worked_example_steps_by_key_and_button_on_a_phone(browser, site_url: str, mode: str) -> None:
+    """At 390 px (light and dark), does the right arrow key step from neuron (0, 0, 0) to (0, 0, 1), moving the
+    highlighted window two columns right, and does "next" nine more times reach filter W1's first neuron?"""
+    page = "book/03_conv_layer"
+    if page not in PAGES:
+        pytest.skip(f"{page} is not in this table of contents")
+    browser.set_window_size(PHONE, 900)
+    try:
+        open_page(browser, site_url, page, mode=mode)
+        explorer = browser.find_element(By.CSS_SELECTOR, '[data-explorer="worked-example"]')
+        first = browser.execute_script(STEP, explorer)
+        assert first["window"] == [[r, c] for r in range(3) for c in range(3)] and first["filters"] == [0]
+        assert [o[:3] for o in first["outputs"]] == [[0, 0, 0]]
+        assert first["formula"].endswith(f"gives {first['outputs'][0][3]:g}."), first
+        play = explorer.find_element(By.CSS_SELECTOR, "[data-play]")
+        browser.execute_script("arguments[0].scrollIntoView({block: 'center'});", play)
+        play.send_keys(Keys.ARROW_RIGHT)
+        second = browser.execute_script(STEP, explorer)
+        assert second["window"] == [[r, c] for r in range(3) for c in range(2, 5)], second
+        assert [o[:3] for o in second["outputs"]] == [[0, 0, 1]]
+        following = explorer.find_element(By.CSS_SELECTOR, '[data-step="1"]')
+        for _ in range(8):
+            following.click()
+        tenth = browser.execute_script(STEP, explorer)
+        assert tenth["filters"] == [1] and [o[:3] for o in tenth["outputs"]] == [[1, 0, 0]], tenth
+        # Everything shown stays inside the window: the explorer wraps rather than widening the page.
+        right = browser.execute_script("return arguments[0].getBoundingClientRect().right;", explorer)
+        assert right <= PHONE, right
+        browser.execute_script("arguments[0].scrollIntoView({block: 'start'});", explorer)
+        browser.save_screenshot(str(SCREENSHOTS / f"worked_example_phone_{mode}.png"))
+        if mode == "dark":
+            from selenium_axe_python import Axe
+
+            axe = Axe(browser)
+            axe.inject()
+            violations = [v for v in axe.run(context=json.dumps('[data-explorer="worked-example"]'))["violations"]
+                          if v["impact"] in ("serious", "critical")]
+            assert not violations, axe.report(violations)
+    finally:
+        browser.execute_script("localStorage.setItem('mode', 'light');")
+        browser.set_window_size(DESKTOP, 900)
+
+
+def test_output_size_reaches_the_lectures_32x32_and_says_1_position(browser, site_url: str) -> None:
+    """Set to N = 32, F = 5, S = 2, P = 1 (torch keeps 15 positions) and N = 4, F = 3, S = 2, P = 0 (one position):
+    does the explorer say "15 positions fit" and then "1 position fits", in the singular?"""
+    page = "book/02_spatial_arithmetic"
+    if page not in PAGES:
+        pytest.skip(f"{page} is not in this table of contents")
+    open_page(browser, site_url, page)
+    explorer = browser.find_element(By.CSS_SELECTOR, '[data-explorer="output-size"]')
+    set_values = """
+    const e = arguments[0], wanted = arguments[1];
+    for (const [name, value] of Object.entries(wanted)) {
+      const input = e.querySelector('[name=' + name + ']');
+      input.value = input.dataset.values.split(',').indexOf(String(value));
+      input.dispatchEvent(new Event('input', {bubbles: true}));
+    }
+    return e.querySelector('.cnn-formula').textContent;
+    """
+    text = browser.execute_script(set_values, explorer, {"N": 32, "F": 5, "S": 2, "P": 1, "D": 1})
+    assert text.endswith("(15 positions fit; PyTorch drops the rest)"), text
+    text = browser.execute_script(set_values, explorer, {"N": 4, "F": 3, "S": 2, "P": 0, "D": 1})
+    assert text.endswith("(1 position fits; PyTorch drops the rest)"), text
+
+
+def test_average_pooling_numbers_are_spaced(browser, site_url: str) -> None:
+    """At 390 px with average pooling 3x3, stride 1 (numbers like 7.33), does every output number fit its cell with
+    room to spare on each side?"""
+    page = "book/05_activations_pooling_fc"
+    if page not in PAGES:
+        pytest.skip(f"{page} is not in this table of contents")
+    browser.set_window_size(PHONE, 900)
+    try:
+        open_page(browser, site_url, page)
+        explorer = browser.find_element(By.CSS_SELECTOR, '[data-explorer="pooling"]')
+        browser.execute_script(
+            "const e = arguments[0], m = e.querySelector('[name=mode]'); m.value = 'average';"
+            "m.dispatchEvent(new Event('change', {bubbles: true}));"
+            "for (const [n, i] of [['F', 2], ['S', 0]]) { const s = e.querySelector('[name=' + n + ']'); s.value = i;"
+            "  s.dispatchEvent(new Event('input', {bubbles: true})); }", explorer)
+        cramped = browser.execute_script(
+            "const range = document.createRange();"
+            "return [...arguments[0].querySelectorAll('td[data-k]')].map(td => { range.selectNodeContents(td);"
+            "  return [td.textContent, range.getBoundingClientRect().width, td.getBoundingClientRect().width]; })"
+            ".filter(([t, text, cell]) => text + 6 > cell);", explorer)
+        assert browser.execute_script("return arguments[0].querySelectorAll('td[data-k]').length;", explorer) == 36
+        assert not cramped, cramped
+    finally:
+        browser.set_window_size(DESKTOP, 900)

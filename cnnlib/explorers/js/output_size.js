@@ -17,9 +17,9 @@ function draw() {
   const step = position(count * count, 'step');
   const k = +step.value, i = Math.floor(k / Math.max(count, 1)), j = k % Math.max(count, 1);
   $('#' + step.id + '-v').textContent = count ? '(' + i + ', ' + j + ')' : 'none';
-  let text = r.text;
-  if (count && r.reach < M) text += ' (' + count + ' positions fit; PyTorch drops the rest)';
-  const cell = Math.min(26, Math.floor(300 / M)), W = M * cell, gap = 30;
+  const text = r.text + fitNote(r);
+  // Cells small enough that the grid and the output fit the column at 1280 px; the SVG scales down on a phone.
+  const cell = Math.max(4, Math.min(26, Math.floor(560 / (M + count + 2)))), W = M * cell, gap = 2 * cell;
   let s = '<svg xmlns="http://www.w3.org/2000/svg" role="img" width="' + (W + gap + Math.max(count, 1) * cell + 2) +
     '" height="' + (W + 2) + '" viewBox="0 0 ' + (W + gap + Math.max(count, 1) * cell + 2) + ' ' + (W + 2) + '">';
   s += '<title>' + M + ' by ' + M + ' padded input grid with the filter window at output position (' + i + ', ' + j +

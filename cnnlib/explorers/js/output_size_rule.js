@@ -27,3 +27,9 @@ function taps(F, S, D, i, j) {
   for (let a = 0; a < F; a++) for (let b = 0; b < F; b++) cells.push([i * S + a * D, j * S + b * D]);
   return cells;
 }
+
+// Where the stride does not fit: how many positions (per side) PyTorch keeps, "1 position" in the singular.
+function fitNote(r) {
+  if (!r.count || r.reach >= r.padded) return '';
+  return ' (' + r.count + (r.count === 1 ? ' position fits' : ' positions fit') + '; PyTorch drops the rest)';
+}

@@ -34,3 +34,21 @@ def test_filter_explorer_has_every_setting_with_alt_text() -> None:
     assert len(data) == expected
     assert all(entry["response"].startswith("data:image/png;base64,") and len(entry["alt"]) > 20
                for entry in data.values())
+
+
+def test_the_edge_detectors_kernel_reads_on_a_white_page() -> None:
+    """Decoding the shipped 3x3 edge detector PNG: is every cell framed by dark lines, so that its +1 (white) column
+    stands apart from a white page, and does each cell carry its weight's grey (-1 black, 0 mid, +1 white)?"""
+    import base64
+    import io
+
+    from PIL import Image
+
+    uri = panel_data(explorers.filter_explorer(np.ones((8, 8, 3))).html)["edge-x"]["kernel"]
+    pixels = np.asarray(Image.open(io.BytesIO(base64.b64decode(uri.split(",", 1)[1]))), dtype=float) / 255
+    scale = (pixels.shape[0] - 4) // 3  # three cells and four lines
+    lines = [k * (scale + 1) for k in range(4)]
+    for line in lines:
+        assert pixels[line, :].max() < 0.5 and pixels[:, line].max() < 0.5, line
+    centres = [[pixels[lines[r] + 1 + scale // 2, lines[c] + 1 + scale // 2] for c in range(3)] for r in range(3)]
+    assert np.allclose(centres, [[0, 0.5, 1]] * 3, atol=0.01)

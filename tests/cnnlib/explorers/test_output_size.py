@@ -30,10 +30,19 @@ def test_output_size_table_agrees_with_torch() -> None:
             assert code == 0, (n, f, s, p, d)
             continue
         # torch floors a stride that does not fit; the exact rule needs a zero remainder.
-        torch_size = torch.nn.functional.conv2d(torch.zeros(1, 1, n, n), torch.zeros(1, 1, f, f), stride=s,
-                                                padding=p, dilation=d).shape[-1]
+        # On the meta device torch works out the shape without computing: the whole grid in seconds.
+        torch_size = torch.nn.functional.conv2d(torch.zeros(1, 1, n, n, device="meta"),
+                                                torch.zeros(1, 1, f, f, device="meta"), stride=s, padding=p,
+                                                dilation=d).shape[-1]
         fits = (n + 2 * p - extent) % s == 0
         assert code == (torch_size if fits else -torch_size), (n, f, s, p, d)
+
+
+def test_the_explorer_reaches_the_lectures_32x32_input() -> None:
+    """Do the sliders reach N = 32 with F = 5 and P = 2, the lecture's 32x32 input, giving torch's 32?"""
+    assert {32} <= set(explorers.SIZES) and 5 in explorers.KERNELS and 2 in explorers.PADDINGS
+    out = torch.nn.functional.conv2d(torch.zeros(1, 1, 32, 32), torch.zeros(1, 1, 5, 5), padding=2).shape[-1]
+    assert explorers.output_size_text(32, 5, 1, 2).endswith(f"= {out}: a 32x32 output")
 
 
 def test_output_size_text_states_the_lecture_cases() -> None:
@@ -76,19 +85,22 @@ def test_the_pages_script_computes_what_cnnlib_does_for_every_setting() -> None:
     const input = JSON.parse(require('fs').readFileSync(0, 'utf8'));
     const out = input.settings.map(([N, F, S, P, D], k) => {
       const r = rule(N, F, S, P, D, input.codes[k]), last = Math.max(r.count - 1, 0);
-      return [r.extent, r.padded, r.count, r.reach, r.text, taps(F, S, D, 0, 0), taps(F, S, D, last, last)];
+      return [r.extent, r.padded, r.count, r.reach, r.text, taps(F, S, D, 0, 0), taps(F, S, D, last, last), fitNote(r)];
     });
     process.stdout.write(JSON.stringify(out));
     """
     ran = subprocess.run([NODE, "-e", program], input=json.dumps({"settings": settings, "codes": codes}),
                          capture_output=True, text=True, check=True)
     for (n, f, s, p, d), code, page in zip(settings, codes, json.loads(ran.stdout), strict=True):
-        extent, padded, count, reach, text, first, last = page
+        extent, padded, count, reach, text, first, last, note = page
         assert (extent, padded, count) == (effective_kernel_size(f, d), n + 2 * p, abs(code)), (n, f, s, p, d)
         assert text == explorers.output_size_text(n, f, s, p, d), (n, f, s, p, d)
         if count:
             g = conv_geometry(np.zeros((1, 1, n, n)), np.zeros((1, 1, f, f)), None, s, p, d, 1, floor=True)
             assert count == g.H2 and reach == g.window(count - 1, count - 1)[0].stop, (n, f, s, p, d)
+            # Where torch's floor drops rows, the note counts the positions kept, in the singular for one.
+            fits = "1 position fits" if count == 1 else f"{count} positions fit"
+            assert note == ("" if code > 0 else f" ({fits}; PyTorch drops the rest)"), (n, f, s, p, d)
             for cells, position in ((first, 0), (last, count - 1)):
                 rows, cols = g.window(position, position)
                 assert cells == [[r, c] for r in range(rows.stop)[rows] for c in range(cols.stop)[cols]], (n, f, s, p, d)
