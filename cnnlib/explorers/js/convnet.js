@@ -40,17 +40,13 @@ function conv(C, H, W, {K, F, S, P}, rand) {
   const w = parameter('weight', K * R), b = parameter('bias', K), wv = w.value, bv = b.value;
   initialise(w, R, 2, rand);
   const dw = new Float64Array(K * R), db = new Float64Array(K);
-  let x, n, cols, y, dcols, dx;
+  let x, n, cols, y, dcols, dx, at, g;
 
-  // The input value under filter tap r = (c, u, v) at position p, or 0 in the padding; cols2im
-  // sends each tap's gradient back to the same place.
-  function each(visit) {
-    for (let i = 0, p = 0; i < n; i++) for (let oy = 0; oy < Ho; oy++) for (let ox = 0; ox < Wo; ox++, p++) {
-      for (let c = 0, r = p * R; c < C; c++) for (let u = 0; u < F; u++) {
-        const iy = oy * S + u - P, line = ((i * C + c) * H + iy) * W;
-        for (let v = 0, ix = ox * S - P; v < F; v++, ix++, r++) visit(r, iy >= 0 && iy < H && ix >= 0 && ix < W ? line + ix : -1);
-      }
-    }
+  // For one image: tap[q * R + r], where in the input filter tap r = (c, u, v) at output position q
+  // reads, or -1 in the zero padding. im2col copies through it; col2im adds back through it.
+  const tap = new Int32Array(Q * R);
+  for (let oy = 0, j = 0; oy < Ho; oy++) for (let ox = 0; ox < Wo; ox++) for (let c = 0; c < C; c++) for (let u = 0; u < F; u++) {
+    for (let v = 0, iy = oy * S + u - P, ix = ox * S - P; v < F; v++, ix++, j++) tap[j] = iy >= 0 && iy < H && ix >= 0 && ix < W ? (c * H + iy) * W + ix : -1;
   }
 
   return {
@@ -58,7 +54,7 @@ function conv(C, H, W, {K, F, S, P}, rand) {
     forward(input, N) {
       x = input; n = N;
       cols = reuse(cols, N * Q * R); y = reuse(y, N * K * Q);
-      each((r, at) => { cols[r] = at < 0 ? 0 : x[at]; });
+      for (let i = 0, j = 0; i < N; i++) for (let t = 0, base = i * C * H * W; t < Q * R; t++, j++) cols[j] = tap[t] < 0 ? 0 : x[base + tap[t]];
       // Two positions and four filters at a time: eight dot products from six loads a step.
       for (let i = 0; i < N; i++) for (let q = 0; q < Q; q += 2) {
         const p0 = (i * Q + q) * R, two = q + 1 < Q, p1 = two ? p0 + R : p0;
@@ -85,23 +81,46 @@ function conv(C, H, W, {K, F, S, P}, rand) {
       return y;
     },
     backward(dy, wantDx) {
-      dw.fill(0); db.fill(0);
-      if (wantDx) { dcols = reuse(dcols, n * Q * R); dcols.fill(0); }
-      // Each nonzero gradient g at (k, p) adds g cols[p] to dw[k] and g w[k] to dcols[p]; after a
-      // ReLU and max pooling most are 0, and skipping them skips most of the work.
-      for (let i = 0; i < n; i++) for (let k = 0; k < K; k++) for (let q = 0, wk = k * R; q < Q; q++) {
-        const g = dy[(i * K + k) * Q + q];
-        if (g === 0) continue;
-        const p = (i * Q + q) * R;
-        db[k] += g;
-        for (let r = 0; r < R; r++) dw[wk + r] += g * cols[p + r];
-        if (wantDx) for (let r = 0; r < R; r++) dcols[p + r] += g * wv[wk + r];
+      const NQ = n * Q;
+      if (!at || at.length < Math.max(NQ, K)) { at = new Int32Array(Math.max(NQ, K)); g = new Float64Array(at.length); }
+      // dw[k] = sum over positions p of dy[k][p] cols[p]: filter by filter, over the nonzero gradients
+      // only (after a ReLU and max pooling, most are 0), four positions at a time.
+      dw.fill(0);
+      for (let k = 0; k < K; k++) {
+        let m = 0, sum = 0;
+        for (let i = 0; i < n; i++) for (let q = 0, o = (i * K + k) * Q; q < Q; q++) {
+          if (dy[o + q] !== 0) { at[m] = (i * Q + q) * R; g[m++] = dy[o + q]; sum += dy[o + q]; }
+        }
+        db[k] = sum;
+        const wk = k * R;
+        let j = 0;
+        for (; j + 3 < m; j += 4) {
+          const g0 = g[j], g1 = g[j + 1], g2 = g[j + 2], g3 = g[j + 3], p0 = at[j], p1 = at[j + 1], p2 = at[j + 2], p3 = at[j + 3];
+          for (let r = 0; r < R; r++) dw[wk + r] += g0 * cols[p0 + r] + g1 * cols[p1 + r] + g2 * cols[p2 + r] + g3 * cols[p3 + r];
+        }
+        for (; j < m; j++) for (let r = 0, p0 = at[j]; r < R; r++) dw[wk + r] += g[j] * cols[p0 + r];
+      }
+      if (wantDx) {
+        // dcols[p] = sum over filters k of dy[k][p] w[k]: position by position, the same way.
+        dcols = reuse(dcols, NQ * R);
+        dcols.fill(0);
+        for (let i = 0; i < n; i++) for (let q = 0; q < Q; q++) {
+          let m = 0;
+          for (let k = 0; k < K; k++) { const v = dy[(i * K + k) * Q + q]; if (v !== 0) { at[m] = k * R; g[m++] = v; } }
+          const p = (i * Q + q) * R;
+          let j = 0;
+          for (; j + 3 < m; j += 4) {
+            const g0 = g[j], g1 = g[j + 1], g2 = g[j + 2], g3 = g[j + 3], w0 = at[j], w1 = at[j + 1], w2 = at[j + 2], w3 = at[j + 3];
+            for (let r = 0; r < R; r++) dcols[p + r] += g0 * wv[w0 + r] + g1 * wv[w1 + r] + g2 * wv[w2 + r] + g3 * wv[w3 + r];
+          }
+          for (; j < m; j++) for (let r = 0, w0 = at[j]; r < R; r++) dcols[p + r] += g[j] * wv[w0 + r];
+        }
       }
       w.grad.set(dw); b.grad.set(db);
       if (!wantDx) return null;
       dx = reuse(dx, n * C * H * W);
       dx.fill(0);
-      each((r, at) => { if (at >= 0) dx[at] += dcols[r]; });
+      for (let i = 0, j = 0; i < n; i++) for (let t = 0, base = i * C * H * W; t < Q * R; t++, j++) if (tap[t] >= 0) dx[base + tap[t]] += dcols[j];
       return dx;
     },
   };

@@ -49,7 +49,7 @@ function trainer() {
       return;
     }
     last = m;
-    if (running && !m.running) toggle(false);
+    if (m.stopped) toggle(false);
     if (m.news) news(m.news);
     for (const target of [0.9, 0.95]) {
       if (!reached[target] && m.accuracy >= target) {

@@ -2,14 +2,15 @@
 // what the page draws, so that the page stays free to draw and to answer the reader.
 // In:  {type: 'build', data, spec, saved?}, {type: 'run', on}, {type: 'lr', lr}, {type: 'probe', image},
 //      {type: 'save'}
-// Out: {type: 'report', ...} at most every 100 ms and after each held-out measurement,
+// Out: {type: 'report', ...} at most every 100 ms and after each held-out measurement (stopped:
+//      true when it paused itself after data.max_epochs more epochs),
 //      {type: 'saved', saved}, {type: 'error', message}
 let t = null, data = null, running = false, lr = 0.03, image = null, limit = 0, lastReport = 0;
 const SLICE_MS = 20, REPORT_MS = 100, wake = new MessageChannel();
 
-function report(news = '') {
+function report(news = '', stopped = false) {
   const first = t.net.layers[0], probe = image ? t.probe(image) : null;
-  postMessage({type: 'report', running, news, seen: t.seen, trainImages: t.train.n, history: t.history,
+  postMessage({type: 'report', stopped, news, seen: t.seen, trainImages: t.train.n, history: t.history,
     accuracy: t.accuracy, confusion: t.confusion, probe,
     filters: first.kind === 'conv' ? {values: Array.from(first.params[0].value), K: first.shape[0],
       C: t.net.spec.input[0], F: t.net.spec.layers[0].F} : null});
@@ -25,7 +26,7 @@ function slice() {
   if (t.seen >= limit * t.train.n) {
     running = false;
     limit += data.max_epochs;
-    report(`Paused after ${Math.round(t.seen / t.train.n)} epochs; Resume trains on.`);
+    report(`Paused after ${Math.round(t.seen / t.train.n)} epochs; Resume trains on.`, true);
     return;
   }
   if (measured || performance.now() - lastReport > REPORT_MS) report();
