@@ -40,7 +40,7 @@ PRESETS: dict[str, dict] = {
     "lenet": {"label": "LeNet-like", "layers": [
         _conv(6, 5, P=2), {"kind": "tanh"}, {"kind": "avgpool", "F": 2, "S": 2},
         _conv(16, 3), {"kind": "tanh"}, {"kind": "fc", "K": 32}, {"kind": "tanh"}]},
-    "allconv": {"label": "all-convolutional (stride 2, no pooling)", "layers": [
+    "allconv": {"label": "all-convolutional", "layers": [
         _conv(16, 3, P=1), {"kind": "relu"}, _conv(16, 4, S=2, P=1), {"kind": "relu"},
         _conv(32, 4, S=2, P=1), {"kind": "relu"}]},
 }

@@ -20,24 +20,37 @@ function trainer() {
       accuracy: point ? point.accuracy : '', loss: point ? point.loss : '', reached: reached[0.95] || ''});
   }
 
+  // Shows or hides a figure, touching the page only when that changes.
+  const show = (selector, on) => { if ($(selector).hidden === Boolean(on)) $(selector).hidden = !on; };
+  // The views, each drawn in a frame of its own after a report, so that no frame carries them all.
+  const views = [
+    () => drawDigit(root, $('.cnn-net-digit'), image, cursor),
+    () => last && drawChart(root, $('.cnn-trainer-chart'), last.history, last.seen, last.trainImages),
+    () => {
+      if (!last || !last.probe) return;
+      drawScores(root, $('.cnn-net-scores'), last.probe.probabilities);
+      const p = last.probe.probabilities, best = p.indexOf(Math.max(...p)), answer = `The network reads it as ${best}.`;
+      if ($('.cnn-net-answer').textContent !== answer) $('.cnn-net-answer').textContent = answer;
+    },
+    () => last && last.probe && drawMaps(root, $('.cnn-net-maps'), last.probe, names),
+    () => {
+      show('.cnn-net-filters-figure', last && last.filters);
+      if (last && last.filters) drawFilters(root, $('.cnn-trainer-filters'), last.filters);
+    },
+    () => {
+      show('.cnn-net-confusion-figure', last && last.confusion);
+      if (last && last.confusion) drawConfusion(root, $('.cnn-net-confusion'), last.confusion);
+    },
+  ];
+  const stale = new Set();
   function draw() {
     pending = 0;
     status();
-    drawDigit(root, $('.cnn-net-digit'), image, cursor);
-    if (!last) return;
-    drawChart(root, $('.cnn-trainer-chart'), last.history, last.seen, last.trainImages);
-    if (last.probe) {
-      drawScores(root, $('.cnn-net-scores'), last.probe.probabilities);
-      drawMaps(root, $('.cnn-net-maps'), last.probe, names);
-      const p = last.probe.probabilities, best = p.indexOf(Math.max(...p)), answer = `The network reads it as ${best}.`;
-      if ($('.cnn-net-answer').textContent !== answer) $('.cnn-net-answer').textContent = answer;
-    }
-    $('.cnn-net-filters-figure').hidden = !last.filters;
-    if (last.filters) drawFilters(root, $('.cnn-trainer-filters'), last.filters);
-    $('.cnn-net-confusion-figure').hidden = !last.confusion;
-    if (last.confusion) drawConfusion(root, $('.cnn-net-confusion'), last.confusion);
+    const next = views.find((_, k) => stale.has(k));
+    if (next) { stale.delete(views.indexOf(next)); next(); }
+    if (stale.size) pending = requestAnimationFrame(draw);
   }
-  const redraw = () => { if (!pending) pending = requestAnimationFrame(draw); };
+  const redraw = () => { views.forEach((_, k) => stale.add(k)); if (!pending) pending = requestAnimationFrame(draw); };
 
   worker.onmessage = ({data: m}) => {
     if (m.type === 'error') { news(`That did not work: ${m.message}`); return; }

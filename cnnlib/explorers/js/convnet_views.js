@@ -2,10 +2,13 @@
 // activation maps, the first layer's filters and the confusion matrix, each on a canvas as wide as
 // its box and drawn at the screen's pixel density, in the theme's colours (see convnet_trainer.css).
 
-// A canvas as wide as its box and `height` CSS pixels high; its 2D context and width.
+// A canvas as wide as its box and `height` CSS pixels high, cleared; its 2D context and width. Its
+// size is set only when it changes: setting it costs the page a new layout and a new bitmap.
 function fit(canvas, height) {
-  const w = canvas.clientWidth, dpr = window.devicePixelRatio || 1;
-  canvas.width = Math.round(w * dpr); canvas.height = Math.round(height * dpr); canvas.style.height = height + 'px';
+  const w = canvas.clientWidth, dpr = window.devicePixelRatio || 1, width = Math.round(w * dpr), high = Math.round(height * dpr);
+  if (canvas.width !== width || canvas.height !== high) {
+    canvas.width = width; canvas.height = high; canvas.style.height = height + 'px';
+  }
   const g = canvas.getContext('2d');
   g.setTransform(dpr, 0, 0, dpr, 0, 0);
   g.clearRect(0, 0, w, height);
@@ -18,8 +21,23 @@ function colour(root, name, fallback) {
   return getComputedStyle(root).getPropertyValue(name).trim() || fallback || getComputedStyle(root).color;
 }
 
-// A value v on a grey scale from -peak (black) through 0 (mid-grey) to +peak (white).
-const grey = (v, peak) => { const c = Math.round(127.5 + 127.5 * Math.max(-1, Math.min(1, v / (peak || 1)))); return `rgb(${c},${c},${c})`; };
+// C maps of H x W values drawn at (x0, y0), `perRow` to a row with a one-cell gap, each value a
+// cell x cell square on a grey scale from -peak (black) through 0 (mid-grey) to +peak (white). The
+// values go into a bitmap of one pixel each, scaled up in one step: a few calls, not one per value.
+function drawGrid(g, values, C, H, W, x0, y0, cell, perRow) {
+  const across = Math.min(C, perRow), rows = Math.ceil(C / perRow), peak = Math.max(...values.map(Math.abs)) || 1;
+  const image = new ImageData(across * (W + 1), rows * (H + 1));
+  for (let c = 0; c < C; c++) for (let i = 0; i < H * W; i++) {
+    const x = (c % perRow) * (W + 1) + (i % W), y = Math.floor(c / perRow) * (H + 1) + Math.floor(i / W), at = 4 * (y * image.width + x);
+    const grey = Math.round(127.5 + 127.5 * Math.max(-1, Math.min(1, values[c * H * W + i] / peak)));
+    image.data[at] = image.data[at + 1] = image.data[at + 2] = grey; image.data[at + 3] = 255;
+  }
+  const bitmap = document.createElement('canvas');
+  bitmap.width = image.width; bitmap.height = image.height;
+  bitmap.getContext('2d').putImageData(image, 0, 0);
+  g.imageSmoothingEnabled = false;
+  g.drawImage(bitmap, x0, y0, image.width * cell, image.height * cell);
+}
 
 // Training loss (left axis) and held-out accuracy (right axis) against epochs; dashed line at 95%.
 function drawChart(root, canvas, history, seen, trainImages) {
@@ -76,41 +94,31 @@ function drawScores(root, canvas, probabilities) {
   });
 }
 
-// Every layer's output for the digit: a labelled row of C maps of H x W each (a strip of cells
+// Every layer's output for the digit: a labelled block of C maps of H x W each (a strip of cells
 // when H = W = 1), each layer in grey on its own scale.
 function drawMaps(root, canvas, probe, names) {
   const width = canvas.clientWidth, text = colour(root, '--cnn-trainer-text');
   const layout = probe.shapes.map(([C, H, W]) => {
-    const cell = H === 1 ? Math.max(4, Math.min(14, Math.floor(width / C))) : Math.max(2, Math.min(8, Math.floor(48 / H)));
-    const box = H === 1 ? cell : W * cell + 4, perRow = Math.max(1, Math.floor(width / box)), rows = Math.ceil(C / perRow);
-    return {C, H, W, cell, box, perRow, height: 18 + rows * (H === 1 ? cell : H * cell + 4) + 6};
+    const cell = H === 1 ? Math.max(3, Math.min(12, Math.floor(width / (2 * C)))) : Math.max(2, Math.min(6, Math.floor(48 / H)));
+    const perRow = Math.max(1, Math.floor(width / ((W + 1) * cell)));
+    return {C, H, W, cell, perRow, height: 18 + Math.ceil(C / perRow) * (H + 1) * cell + 4};
   });
   const [g] = fit(canvas, layout.reduce((a, l) => a + l.height, 0));
   let top = 0;
   layout.forEach((l, k) => {
-    const v = probe.maps[k], peak = Math.max(...v.map(Math.abs));
     g.fillStyle = text; g.textAlign = 'left';
     g.fillText(`${names[k]}: ${l.W}x${l.H}x${l.C}`, 0, top + 13);
-    for (let c = 0; c < l.C; c++) {
-      const x0 = (c % l.perRow) * l.box, y0 = top + 18 + Math.floor(c / l.perRow) * (l.H === 1 ? l.cell : l.H * l.cell + 4);
-      for (let i = 0; i < l.H * l.W; i++) {
-        g.fillStyle = grey(v[c * l.H * l.W + i], peak);
-        g.fillRect(x0 + (i % l.W) * l.cell, y0 + Math.floor(i / l.W) * l.cell, l.cell, l.cell);
-      }
-    }
+    drawGrid(g, probe.maps[k], l.C, l.H, l.W, 0, top + 18, l.cell, l.perRow);
     top += l.height;
   });
 }
 
 // The first layer's K filters (F x F, one input channel) in grey on one scale.
 function drawFilters(root, canvas, filters) {
-  const {values, K, F} = filters, cell = Math.max(3, Math.min(14, Math.floor(canvas.clientWidth / (K * (F + 1))))), perRow =
-    Math.max(1, Math.floor(canvas.clientWidth / ((F + 1) * cell))), rows = Math.ceil(K / perRow);
-  const [g] = fit(canvas, rows * (F + 1) * cell), peak = Math.max(...values.map(Math.abs));
-  for (let k = 0; k < K; k++) for (let i = 0; i < F * F; i++) {
-    g.fillStyle = grey(values[k * F * F + i], peak);
-    g.fillRect((k % perRow) * (F + 1) * cell + (i % F) * cell, Math.floor(k / perRow) * (F + 1) * cell + Math.floor(i / F) * cell, cell, cell);
-  }
+  const {values, K, F} = filters, cell = Math.max(3, Math.min(14, Math.floor(canvas.clientWidth / (K * (F + 1)))));
+  const perRow = Math.max(1, Math.floor(canvas.clientWidth / ((F + 1) * cell)));
+  const [g] = fit(canvas, Math.ceil(K / perRow) * (F + 1) * cell);
+  drawGrid(g, values, K, F, F, 0, 0, cell, perRow);
 }
 
 // confusion[true][predicted] of the held-out digits: each cell shaded by its share of the row,
