@@ -4,8 +4,8 @@
 // and compare it with torch, and the page trains it in a Web Worker.
 //
 // Volumes are Float32Arrays in PyTorch's layout (N, C, H, W), row-major. Each sum is taken in
-// JavaScript's 64-bit numbers and stored in 32 bits. A conv layer unrolls its input into
-// columns (im2col), so that its loops run over contiguous memory, as a matrix product does.
+// JavaScript's 64-bit numbers and stored in 32 bits. A conv layer unrolls its input into rows
+// (im2col), so that its loops run over contiguous memory, as a matrix product does.
 
 // A seeded random number generator (mulberry32), so that Reset gives the same start every time.
 function generator(seed) {
@@ -33,14 +33,92 @@ function initialise(w, fanIn, gain, rand) {
 // A buffer of `size` numbers that keeps the memory of the last one, so training allocates nothing.
 const reuse = (old, size) => (old && old.buffer.byteLength >= 4 * size ? new Float32Array(old.buffer, 0, size) : new Float32Array(size));
 
+// The conv layer's loops, as functions of typed arrays and sizes only, shared by every conv layer
+// so that the JavaScript engine compiles each once for all of them.
+
+// im2col: cols[(i Q + q) R + r] = x[i size + tap[q R + r]], or 0 where tap is -1 (the padding).
+function im2col(x, tap, cols, N, size) {
+  for (let i = 0, j = 0; i < N; i++) for (let t = 0, base = i * size; t < tap.length; t++, j++) cols[j] = tap[t] < 0 ? 0 : x[base + tap[t]];
+}
+
+// col2im: the gradient of each column entry goes back to the input value it was copied from.
+function col2im(dcols, tap, dx, N, size) {
+  dx.fill(0);
+  for (let i = 0, j = 0; i < N; i++) for (let t = 0, base = i * size; t < tap.length; t++, j++) if (tap[t] >= 0) dx[base + tap[t]] += dcols[j];
+}
+
+// y (N, K, Q) = w (K, R) . cols (N Q, R) + b: two positions and four filters at a time, eight dot
+// products from six loads a step.
+function convProduct(cols, w, b, y, N, K, R, Q) {
+  for (let i = 0; i < N; i++) for (let q = 0; q < Q; q += 2) {
+    const p0 = (i * Q + q) * R, two = q + 1 < Q, p1 = two ? p0 + R : p0;
+    let k = 0;
+    for (; k + 3 < K; k += 4) {
+      const w0 = k * R, w1 = w0 + R, w2 = w1 + R, w3 = w2 + R;
+      let s0 = b[k], s1 = b[k + 1], s2 = b[k + 2], s3 = b[k + 3], t0 = s0, t1 = s1, t2 = s2, t3 = s3;
+      for (let r = 0; r < R; r++) {
+        const x0 = cols[p0 + r], x1 = cols[p1 + r], a0 = w[w0 + r], a1 = w[w1 + r], a2 = w[w2 + r], a3 = w[w3 + r];
+        s0 += a0 * x0; s1 += a1 * x0; s2 += a2 * x0; s3 += a3 * x0;
+        t0 += a0 * x1; t1 += a1 * x1; t2 += a2 * x1; t3 += a3 * x1;
+      }
+      const o = (i * K + k) * Q + q;
+      y[o] = s0; y[o + Q] = s1; y[o + 2 * Q] = s2; y[o + 3 * Q] = s3;
+      if (two) { y[o + 1] = t0; y[o + Q + 1] = t1; y[o + 2 * Q + 1] = t2; y[o + 3 * Q + 1] = t3; }
+    }
+    for (; k < K; k++) {
+      let s = b[k], t = s;
+      for (let r = 0, wk = k * R; r < R; r++) { s += w[wk + r] * cols[p0 + r]; t += w[wk + r] * cols[p1 + r]; }
+      y[(i * K + k) * Q + q] = s;
+      if (two) y[(i * K + k) * Q + q + 1] = t;
+    }
+  }
+}
+
+// dw[k] = sum over positions p of dy[k][p] cols[p], and db: filter by filter, over the nonzero
+// gradients only (after a ReLU and max pooling most are 0), four positions at a time. at and g
+// are scratch for the nonzero gradients' places and values.
+function convWeightGradient(dy, cols, dw, db, at, g, N, K, R, Q) {
+  dw.fill(0);
+  for (let k = 0; k < K; k++) {
+    let m = 0, sum = 0;
+    for (let i = 0; i < N; i++) for (let q = 0, o = (i * K + k) * Q; q < Q; q++) {
+      if (dy[o + q] !== 0) { at[m] = (i * Q + q) * R; g[m++] = dy[o + q]; sum += dy[o + q]; }
+    }
+    db[k] = sum;
+    const wk = k * R;
+    let j = 0;
+    for (; j + 3 < m; j += 4) {
+      const g0 = g[j], g1 = g[j + 1], g2 = g[j + 2], g3 = g[j + 3], p0 = at[j], p1 = at[j + 1], p2 = at[j + 2], p3 = at[j + 3];
+      for (let r = 0; r < R; r++) dw[wk + r] += g0 * cols[p0 + r] + g1 * cols[p1 + r] + g2 * cols[p2 + r] + g3 * cols[p3 + r];
+    }
+    for (; j < m; j++) for (let r = 0, p0 = at[j]; r < R; r++) dw[wk + r] += g[j] * cols[p0 + r];
+  }
+}
+
+// dcols[p] = sum over filters k of dy[k][p] w[k]: position by position, the same way.
+function convColumnGradient(dy, w, dcols, at, g, N, K, R, Q) {
+  dcols.fill(0);
+  for (let i = 0; i < N; i++) for (let q = 0; q < Q; q++) {
+    let m = 0;
+    for (let k = 0; k < K; k++) { const v = dy[(i * K + k) * Q + q]; if (v !== 0) { at[m] = k * R; g[m++] = v; } }
+    const p = (i * Q + q) * R;
+    let j = 0;
+    for (; j + 3 < m; j += 4) {
+      const g0 = g[j], g1 = g[j + 1], g2 = g[j + 2], g3 = g[j + 3], w0 = at[j], w1 = at[j + 1], w2 = at[j + 2], w3 = at[j + 3];
+      for (let r = 0; r < R; r++) dcols[p + r] += g0 * w[w0 + r] + g1 * w[w1 + r] + g2 * w[w2 + r] + g3 * w[w3 + r];
+    }
+    for (; j < m; j++) for (let r = 0, w0 = at[j]; r < R; r++) dcols[p + r] += g[j] * w[w0 + r];
+  }
+}
+
 // K filters of F x F x C with stride S and zero padding P. Each row of cols holds the F*F*C
 // input values under one output position p = (image, row, column): y[k][p] = w[k] . cols[p] + b[k].
 function conv(C, H, W, {K, F, S, P}, rand) {
-  const Ho = (H - F + 2 * P) / S + 1, Wo = (W - F + 2 * P) / S + 1, R = C * F * F, Q = Ho * Wo;
-  const w = parameter('weight', K * R), b = parameter('bias', K), wv = w.value, bv = b.value;
+  const Ho = (H - F + 2 * P) / S + 1, Wo = (W - F + 2 * P) / S + 1, R = C * F * F, Q = Ho * Wo, size = C * H * W;
+  const w = parameter('weight', K * R), b = parameter('bias', K);
   initialise(w, R, 2, rand);
   const dw = new Float64Array(K * R), db = new Float64Array(K);
-  let x, n, cols, y, dcols, dx, at, g;
+  let n, cols, y, dcols, dx, at = new Int32Array(0), g = new Float64Array(0);
 
   // For one image: tap[q * R + r], where in the input filter tap r = (c, u, v) at output position q
   // reads, or -1 in the zero padding. im2col copies through it; col2im adds back through it.
@@ -51,76 +129,20 @@ function conv(C, H, W, {K, F, S, P}, rand) {
 
   return {
     kind: 'conv', shape: [K, Ho, Wo], params: [w, b],
-    forward(input, N) {
-      x = input; n = N;
-      cols = reuse(cols, N * Q * R); y = reuse(y, N * K * Q);
-      for (let i = 0, j = 0; i < N; i++) for (let t = 0, base = i * C * H * W; t < Q * R; t++, j++) cols[j] = tap[t] < 0 ? 0 : x[base + tap[t]];
-      // Two positions and four filters at a time: eight dot products from six loads a step.
-      for (let i = 0; i < N; i++) for (let q = 0; q < Q; q += 2) {
-        const p0 = (i * Q + q) * R, two = q + 1 < Q, p1 = two ? p0 + R : p0;
-        let k = 0;
-        for (; k + 3 < K; k += 4) {
-          const w0 = k * R, w1 = w0 + R, w2 = w1 + R, w3 = w2 + R;
-          let s0 = bv[k], s1 = bv[k + 1], s2 = bv[k + 2], s3 = bv[k + 3], t0 = s0, t1 = s1, t2 = s2, t3 = s3;
-          for (let r = 0; r < R; r++) {
-            const x0 = cols[p0 + r], x1 = cols[p1 + r], a0 = wv[w0 + r], a1 = wv[w1 + r], a2 = wv[w2 + r], a3 = wv[w3 + r];
-            s0 += a0 * x0; s1 += a1 * x0; s2 += a2 * x0; s3 += a3 * x0;
-            t0 += a0 * x1; t1 += a1 * x1; t2 += a2 * x1; t3 += a3 * x1;
-          }
-          const o = (i * K + k) * Q + q;
-          y[o] = s0; y[o + Q] = s1; y[o + 2 * Q] = s2; y[o + 3 * Q] = s3;
-          if (two) { y[o + 1] = t0; y[o + Q + 1] = t1; y[o + 2 * Q + 1] = t2; y[o + 3 * Q + 1] = t3; }
-        }
-        for (; k < K; k++) {
-          let s = bv[k], t = s;
-          for (let r = 0, wk = k * R; r < R; r++) { s += wv[wk + r] * cols[p0 + r]; t += wv[wk + r] * cols[p1 + r]; }
-          y[(i * K + k) * Q + q] = s;
-          if (two) y[(i * K + k) * Q + q + 1] = t;
-        }
-      }
+    forward(x, N) {
+      n = N; cols = reuse(cols, N * Q * R); y = reuse(y, N * K * Q);
+      im2col(x, tap, cols, N, size);
+      convProduct(cols, w.value, b.value, y, N, K, R, Q);
       return y;
     },
     backward(dy, wantDx) {
-      const NQ = n * Q;
-      if (!at || at.length < Math.max(NQ, K)) { at = new Int32Array(Math.max(NQ, K)); g = new Float64Array(at.length); }
-      // dw[k] = sum over positions p of dy[k][p] cols[p]: filter by filter, over the nonzero gradients
-      // only (after a ReLU and max pooling, most are 0), four positions at a time.
-      dw.fill(0);
-      for (let k = 0; k < K; k++) {
-        let m = 0, sum = 0;
-        for (let i = 0; i < n; i++) for (let q = 0, o = (i * K + k) * Q; q < Q; q++) {
-          if (dy[o + q] !== 0) { at[m] = (i * Q + q) * R; g[m++] = dy[o + q]; sum += dy[o + q]; }
-        }
-        db[k] = sum;
-        const wk = k * R;
-        let j = 0;
-        for (; j + 3 < m; j += 4) {
-          const g0 = g[j], g1 = g[j + 1], g2 = g[j + 2], g3 = g[j + 3], p0 = at[j], p1 = at[j + 1], p2 = at[j + 2], p3 = at[j + 3];
-          for (let r = 0; r < R; r++) dw[wk + r] += g0 * cols[p0 + r] + g1 * cols[p1 + r] + g2 * cols[p2 + r] + g3 * cols[p3 + r];
-        }
-        for (; j < m; j++) for (let r = 0, p0 = at[j]; r < R; r++) dw[wk + r] += g[j] * cols[p0 + r];
-      }
-      if (wantDx) {
-        // dcols[p] = sum over filters k of dy[k][p] w[k]: position by position, the same way.
-        dcols = reuse(dcols, NQ * R);
-        dcols.fill(0);
-        for (let i = 0; i < n; i++) for (let q = 0; q < Q; q++) {
-          let m = 0;
-          for (let k = 0; k < K; k++) { const v = dy[(i * K + k) * Q + q]; if (v !== 0) { at[m] = k * R; g[m++] = v; } }
-          const p = (i * Q + q) * R;
-          let j = 0;
-          for (; j + 3 < m; j += 4) {
-            const g0 = g[j], g1 = g[j + 1], g2 = g[j + 2], g3 = g[j + 3], w0 = at[j], w1 = at[j + 1], w2 = at[j + 2], w3 = at[j + 3];
-            for (let r = 0; r < R; r++) dcols[p + r] += g0 * wv[w0 + r] + g1 * wv[w1 + r] + g2 * wv[w2 + r] + g3 * wv[w3 + r];
-          }
-          for (; j < m; j++) for (let r = 0, w0 = at[j]; r < R; r++) dcols[p + r] += g[j] * wv[w0 + r];
-        }
-      }
+      if (at.length < Math.max(n * Q, K)) { at = new Int32Array(Math.max(n * Q, K)); g = new Float64Array(at.length); }
+      convWeightGradient(dy, cols, dw, db, at, g, n, K, R, Q);
       w.grad.set(dw); b.grad.set(db);
       if (!wantDx) return null;
-      dx = reuse(dx, n * C * H * W);
-      dx.fill(0);
-      for (let i = 0, j = 0; i < n; i++) for (let t = 0, base = i * C * H * W; t < Q * R; t++, j++) if (tap[t] >= 0) dx[base + tap[t]] += dcols[j];
+      dcols = reuse(dcols, n * Q * R); dx = reuse(dx, n * size);
+      convColumnGradient(dy, w.value, dcols, at, g, n, K, R, Q);
+      col2im(dcols, tap, dx, n, size);
       return dx;
     },
   };
