@@ -179,7 +179,7 @@ def convnet_trainer(lr: float = 0.03, batch_size: int = 16, seed: int = 0) -> Ex
                   "black negative.", "cnn-net-filters-figure")
         + _figure("cnn-net-confusion", "Confusion matrix of the held-out digits: rows the true digit, columns the "
                   "network's answer.", "Confusion matrix of the 355 held-out digits: row the true digit, column "
-                  "the network's answer, shaded by the share of the row.", "cnn-net-confusion-figure")
+                  "the network's answer, shaded by the share of the row.")
     )
     # The worker's source travels as a string; "</" is escaped so that it cannot end the page's script.
     worker = json.dumps(script(*WORKER_SCRIPTS)).replace("</", "<\\/")

@@ -4,6 +4,7 @@
 function trainer() {
   const worker = new Worker(URL.createObjectURL(new Blob([WORKER], {type: 'text/javascript'})));
   const run = $('[name=run]'), test = decodeDigits(data.test), HASH = '#net=';
+  const noCounts = Array.from({length: data.classes}, () => new Array(data.classes).fill(0));
   let spec = null, names = [], last = null, running = false, elapsed = 0, since = 0, reached = {}, pending = 0;
   let image = Array.from(test.x.subarray(0, 64)), cursor = null, saved = null, paintValue = 1;
   const seconds = () => (elapsed + (running ? performance.now() - since : 0)) / 1000;
@@ -37,10 +38,9 @@ function trainer() {
       show('.cnn-net-filters-figure', last && last.filters);
       if (last && last.filters) drawFilters(root, $('.cnn-trainer-filters'), last.filters);
     },
-    () => {
-      show('.cnn-net-confusion-figure', last && last.confusion);
-      if (last && last.confusion) drawConfusion(root, $('.cnn-net-confusion'), last.confusion);
-    },
+    // Empty until the first held-out measurement, but drawn: a figure that appeared mid-training would
+    // move the page under the reader and cost a long frame.
+    () => drawConfusion(root, $('.cnn-net-confusion'), (last && last.confusion) || noCounts),
   ];
   const stale = new Set();
   function draw() {
