@@ -45,7 +45,6 @@ function trainer() {
   const stale = new Set();
   function draw() {
     pending = 0;
-    status();
     const next = views.find((_, k) => stale.has(k));
     if (next) { stale.delete(views.indexOf(next)); next(); }
     if (stale.size) pending = requestAnimationFrame(draw);
@@ -63,9 +62,10 @@ function trainer() {
     }
     last = m;
     if (m.stopped) toggle(false);
+    status();
     if (m.news) news(m.news);
     for (const target of [0.9, 0.95]) {
-      if (!reached[target] && m.accuracy >= target) {
+      if (!reached[target] && m.history.some(point => point.accuracy >= target)) {
         reached[target] = seconds().toFixed(1);
         news(`Held-out accuracy reached ${100 * target}% after ${reached[target]} s of training.`);
       }

@@ -2,11 +2,11 @@
 // what the page draws, so that the page stays free to draw and to answer the reader.
 // In:  {type: 'build', data, spec, saved?}, {type: 'run', on}, {type: 'lr', lr}, {type: 'probe', image},
 //      {type: 'save'}
-// Out: {type: 'report', ...} at most every 100 ms and after each held-out measurement (stopped:
+// Out: {type: 'report', ...} every 250 ms while training, and after each command (stopped:
 //      true when it paused itself after data.max_epochs more epochs),
 //      {type: 'saved', saved}, {type: 'error', message}
 let t = null, data = null, running = false, lr = 0.03, image = null, limit = 0, lastReport = 0;
-const SLICE_MS = 20, REPORT_MS = 100, wake = new MessageChannel();
+const SLICE_MS = 20, REPORT_MS = 250, wake = new MessageChannel();
 
 function report(news = '', stopped = false) {
   const first = t.net.layers[0], probe = image ? t.probe(image) : null;
@@ -17,19 +17,26 @@ function report(news = '', stopped = false) {
   lastReport = performance.now();
 }
 
+// A throwaway copy of the network trains for about 100 ms, so that the engine has compiled the
+// training code before the reader presses Start: compiling then would compete with the page.
+function warmUp(spec) {
+  const copy = training(data, spec), start = performance.now();
+  while (performance.now() - start < 100) copy.step(lr, data.momentum);
+}
+
 // One slice of training, then a message to itself: the worker reads the page's messages between slices.
 function slice() {
   if (!running) return;
   const start = performance.now();
-  let measured = false;
-  while (performance.now() - start < SLICE_MS) measured = t.step(lr, data.momentum) || measured;
+  while (performance.now() - start < SLICE_MS) t.step(lr, data.momentum);
   if (t.seen >= limit * t.train.n) {
     running = false;
     limit += data.max_epochs;
     report(`Paused after ${Math.round(t.seen / t.train.n)} epochs; Resume trains on.`, true);
     return;
   }
-  if (measured || performance.now() - lastReport > REPORT_MS) report();
+  // A few reports a second: each costs the page a redraw, and the page must stay quick.
+  if (performance.now() - lastReport > REPORT_MS) report();
   wake.port2.postMessage(null);
 }
 wake.port1.onmessage = slice;
@@ -40,6 +47,7 @@ onmessage = ({data: m}) => {
       data = m.data; running = false; limit = data.max_epochs;
       t = training(data, m.spec, m.saved ? loadNetwork(m.saved) : undefined);
       report();
+      warmUp(m.spec);
     } else if (m.type === 'run') {
       if (m.on !== running) { running = m.on; if (running) wake.port2.postMessage(null); else report(); }
     } else if (m.type === 'lr') lr = m.lr;
