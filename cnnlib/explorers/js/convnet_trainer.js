@@ -1,6 +1,6 @@
 // The page's panel: the architecture editor (convnet_editor.js), a Web Worker that trains the
 // network (convnet_worker.js, its source in WORKER), and the views (convnet_views.js) redrawn
-// from the worker's reports, at most once an animation frame.
+// after each of the worker's reports, one view an animation frame.
 function trainer() {
   const worker = new Worker(URL.createObjectURL(new Blob([WORKER], {type: 'text/javascript'})));
   const run = $('[name=run]'), test = decodeDigits(data.test), HASH = '#net=';

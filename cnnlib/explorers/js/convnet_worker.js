@@ -11,9 +11,8 @@ const SLICE_MS = 20, REPORT_MS = 250, wake = new MessageChannel();
 function report(news = '', stopped = false) {
   const first = t.net.layers[0], probe = image ? t.probe(image) : null;
   postMessage({type: 'report', stopped, news, seen: t.seen, trainImages: t.train.n, history: t.history,
-    accuracy: t.accuracy, confusion: t.confusion, probe,
-    filters: first.kind === 'conv' ? {values: Array.from(first.params[0].value), K: first.shape[0],
-      C: t.net.spec.input[0], F: t.net.spec.layers[0].F} : null});
+    confusion: t.confusion, probe,
+    filters: first.kind === 'conv' ? {values: Array.from(first.params[0].value), K: first.shape[0], F: t.net.spec.layers[0].F} : null});
   lastReport = performance.now();
 }
 
