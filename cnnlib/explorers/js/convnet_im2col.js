@@ -55,6 +55,14 @@ function convWeightGradient(dy, cols, dw, db, at, g, N, K, R, Q) {
     db[k] = sum;
     const wk = k * R;
     let j = 0;
+    for (; j + 7 < m; j += 8) {
+      const g0 = g[j], g1 = g[j + 1], g2 = g[j + 2], g3 = g[j + 3], p0 = at[j], p1 = at[j + 1], p2 = at[j + 2], p3 = at[j + 3];
+      const g4 = g[j + 4], g5 = g[j + 5], g6 = g[j + 6], g7 = g[j + 7], p4 = at[j + 4], p5 = at[j + 5], p6 = at[j + 6], p7 = at[j + 7];
+      for (let r = 0; r < R; r++) {
+        dw[wk + r] += g0 * cols[p0 + r] + g1 * cols[p1 + r] + g2 * cols[p2 + r] + g3 * cols[p3 + r] +
+          g4 * cols[p4 + r] + g5 * cols[p5 + r] + g6 * cols[p6 + r] + g7 * cols[p7 + r];
+      }
+    }
     for (; j + 3 < m; j += 4) {
       const g0 = g[j], g1 = g[j + 1], g2 = g[j + 2], g3 = g[j + 3], p0 = at[j], p1 = at[j + 1], p2 = at[j + 2], p3 = at[j + 3];
       for (let r = 0; r < R; r++) dw[wk + r] += g0 * cols[p0 + r] + g1 * cols[p1 + r] + g2 * cols[p2 + r] + g3 * cols[p3 + r];
@@ -71,6 +79,14 @@ function convColumnGradient(dy, w, dcols, at, g, N, K, R, Q) {
     for (let k = 0; k < K; k++) { const v = dy[(i * K + k) * Q + q]; if (v !== 0) { at[m] = k * R; g[m++] = v; } }
     const p = (i * Q + q) * R;
     let j = 0;
+    for (; j + 7 < m; j += 8) {
+      const g0 = g[j], g1 = g[j + 1], g2 = g[j + 2], g3 = g[j + 3], w0 = at[j], w1 = at[j + 1], w2 = at[j + 2], w3 = at[j + 3];
+      const g4 = g[j + 4], g5 = g[j + 5], g6 = g[j + 6], g7 = g[j + 7], w4 = at[j + 4], w5 = at[j + 5], w6 = at[j + 6], w7 = at[j + 7];
+      for (let r = 0; r < R; r++) {
+        dcols[p + r] += g0 * w[w0 + r] + g1 * w[w1 + r] + g2 * w[w2 + r] + g3 * w[w3 + r] +
+          g4 * w[w4 + r] + g5 * w[w5 + r] + g6 * w[w6 + r] + g7 * w[w7 + r];
+      }
+    }
     for (; j + 3 < m; j += 4) {
       const g0 = g[j], g1 = g[j + 1], g2 = g[j + 2], g3 = g[j + 3], w0 = at[j], w1 = at[j + 1], w2 = at[j + 2], w3 = at[j + 3];
       for (let r = 0; r < R; r++) dcols[p + r] += g0 * w[w0 + r] + g1 * w[w1 + r] + g2 * w[w2 + r] + g3 * w[w3 + r];
