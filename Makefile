@@ -13,7 +13,7 @@ BOOK   := _build/html/index.html
 BOOK_FLAGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help setup book book-strict open test test-fast lint lab system-deps hub-deps hub benchmark clean
+.PHONY: help setup book book-strict open test test-fast lint lab system-deps hub-deps hub convnetjs benchmark clean
 .PHONY: release release-exchange collect collect-zip autograde feedback release-feedback grades formgrader
 
 help:  ## List the targets
@@ -74,12 +74,23 @@ $(HUB_PROXY): tools/hub/package.json tools/hub/package-lock.json
 hub-deps: $(STAMP) $(HUB_PROXY)  ## JupyterHub's proxy (npm) and a Python every hub user can run, for `make hub` and its test
 	$(BIN)/python tools/hub/user_python.py $(VENV)/hub-python
 
+# ConvNetJS, the peer that benchmarks/convnet_js.py races the in-browser convnet against: an npm
+# package pinned in tools/convnetjs/package-lock.json, installed beside the venv like the hub's proxy.
+CONVNETJS := $(VENV)/convnetjs/node_modules/convnetjs/package.json
+$(CONVNETJS): tools/convnetjs/package.json tools/convnetjs/package-lock.json
+	@if command -v npm >/dev/null; then \
+	  mkdir -p $(VENV)/convnetjs && cp tools/convnetjs/package.json tools/convnetjs/package-lock.json $(VENV)/convnetjs/ && \
+	  npm ci --prefix $(VENV)/convnetjs --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "convnetjs: no npm here (make system-deps installs it with apt-get); the benchmark times the page's convnet alone"; fi
+
+convnetjs: $(STAMP) $(CONVNETJS)  ## ConvNetJS (npm), the peer of the in-browser convnet's benchmark and its test
+
 HUB_EXCHANGE ?= /srv/nbgrader/exchange
 hub: hub-deps  ## As root: the course's JupyterHub on http://127.0.0.1:8000 (tools/hub/jupyterhub_config.py; see README)
 	mkdir -p $(HUB_EXCHANGE) /srv/jupyterhub && chmod 1777 $(HUB_EXCHANGE) && chmod 700 /srv/jupyterhub
 	NBGRADER_EXCHANGE=$(HUB_EXCHANGE) COURSE_HUB_PYTHON=$$($(BIN)/python tools/hub/user_python.py $(VENV)/hub-python) $(BIN)/python -m jupyterhub -f tools/hub/jupyterhub_config.py
 
-test: $(STAMP) system-deps hub-deps lint book-strict  ## Set up, lint, build the book with warnings as errors, run every test
+test: $(STAMP) system-deps hub-deps convnetjs lint book-strict  ## Set up, lint, build the book with warnings as errors, run every test
 	$(BIN)/python -m pytest
 
 test-fast: $(STAMP)  ## The library's tests only (no book, no browser, no nbgrader runs)
@@ -157,11 +168,12 @@ grades: $(STAMP)  ## Instructors: export every grade, each part's score and the 
 formgrader: $(STAMP)  ## Instructors: JupyterLab on the course folder; open Nbgrader > Formgrader
 	$(NBGRADER_ENV) $(BIN)/jupyter lab --ServerApp.root_dir=$(CURDIR) $(LAB_FLAGS)
 
-benchmark: $(STAMP)  ## Time conv/pooling against torch, LeNet-5 training, the assignments, stock against sealed grading
+benchmark: $(STAMP) convnetjs  ## Time conv/pooling against torch, LeNet-5 training, the assignments, stock against sealed grading, the in-browser convnet against ConvNetJS
 	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(BIN)/python benchmarks/conv.py
 	$(BIN)/python benchmarks/train.py
 	$(BIN)/python benchmarks/assignments.py
 	$(BIN)/python benchmarks/grading.py
+	$(BIN)/python benchmarks/convnet_js.py
 
 clean:  ## Remove build outputs (keeps .venv)
 	rm -rf _build .pytest_cache

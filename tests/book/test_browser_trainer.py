@@ -1,42 +1,51 @@
-"""The in-browser convnet in headless Chromium: it trains to 90%, its controls work, it fits a phone and dark mode.
+"""The in-browser convnet in headless Chromium: it trains to 95% without a slow frame, its editor, links, files,
+drawing and controls work from the keyboard, and it fits a phone and dark mode.
 
-The time from pressing Start to 90% held-out accuracy is measured here, by the
-test's own clock, and written to ``_build/screenshots/convnet_trainer_time.txt``
-beside the screenshots (desktop, phone at 390 px, dark mode).
+The time from pressing Start to 95% held-out accuracy and the longest frame while training are
+measured here, by the test's own clock and requestAnimationFrame, and written to
+``_build/screenshots/convnet_trainer_time.txt`` beside the screenshots (desktop, phone at 390 px, dark mode).
 """
 
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import Select
 
 from tests.book.conftest import SCREENSHOTS, toc_pages
 from tests.book.test_browser import open_page
 
 PAGE = "book/05b_convnet_in_your_browser"
-TARGET, LIMIT_S = 0.9, 60.0
+TARGET, LIMIT_S, FRAME_MS = 0.95, 10.0, 50.0
 
 
 @pytest.fixture
 def trainer(browser, site_url: str):
-    """The trainer's panel on a freshly loaded page, scrolled into view, at desktop width."""
+    """The trainer's panel on a freshly loaded page (no network in the link), scrolled into view, at desktop width."""
     assert PAGE in toc_pages(), f"{PAGE} is not in the table of contents"
     browser.set_window_size(1280, 900)
+    browser.get("about:blank")
     open_page(browser, site_url, PAGE)
     panel = browser.find_element(By.CSS_SELECTOR, '[data-explorer="convnet-trainer"]')
-    browser.execute_script("arguments[0].scrollIntoView({block: 'start'});", panel)
+    show(browser, panel)
     yield panel
     browser.set_window_size(1280, 900)
+
+
+def show(browser, element) -> None:
+    """Scroll ``element``'s top into view below the page's sticky header."""
+    browser.execute_script("arguments[0].scrollIntoView({block: 'start'}); window.scrollBy(0, -120);", element)
 
 
 def state(browser, panel) -> dict:
     """What the panel reports about its training: images seen, latest accuracy and loss, running or paused."""
     return browser.execute_script(
         "const d = arguments[0].dataset; return {images: +d.images, accuracy: d.accuracy === '' ? null : +d.accuracy,"
-        " loss: d.loss === '' ? null : +d.loss, state: d.state, seconds: +d.seconds};", panel)
+        " loss: d.loss === '' ? null : +d.loss, state: d.state, seconds: +d.seconds, reached: d.reached};", panel)
 
 
 def wait_for(browser, panel, done, timeout: float) -> dict:
@@ -53,26 +62,57 @@ def button(panel, name: str):
     return panel.find_element(By.CSS_SELECTOR, f"button[name={name}]")
 
 
+def rows(panel) -> list[str]:
+    """Each layer row's volume line, the final FC's included."""
+    return [e.text for e in panel.find_elements(By.CSS_SELECTOR, ".cnn-net-layers .cnn-net-volume")]
+
+
 def no_console_errors(browser) -> None:
     errors = [e["message"] for e in browser.get_log("browser") if e["level"] == "SEVERE"]
     assert not errors, f"console errors: {errors}"
 
 
-def test_it_reaches_90_percent_within_a_minute_of_start(browser, trainer) -> None:
-    """Pressing Start, does the held-out accuracy reach 90% within 60 s, by the test's clock?"""
-    button(trainer, "run").click()
-    started = time.monotonic()
-    final = wait_for(browser, trainer, lambda s: (s["accuracy"] or 0) >= TARGET, LIMIT_S)
-    took = time.monotonic() - started
+# Presses Start (arguments[0]) and records the time between animation frames from then until
+# window.framesDone is set, and the main thread's long tasks (over 50 ms) with it.
+START_AND_TIME_FRAMES = """
+window.frames_ = []; window.framesDone = false; window.long_ = [];
+new PerformanceObserver(l => l.getEntries().forEach(e => window.long_.push(Math.round(e.duration)))).observe({type: 'longtask'});
+arguments[0].click();
+let last = performance.now();
+const tick = now => { window.frames_.push(now - last); last = now; if (!window.framesDone) requestAnimationFrame(tick); };
+requestAnimationFrame(tick);
+"""
+
+
+def test_it_reaches_95_percent_within_10_s_of_start_and_no_frame_takes_over_50_ms(browser, trainer) -> None:
+    """Pressing Start, does the held-out accuracy reach 95% within 10 s by the test's clock, and in one of up to three
+    runs from Reset (the machine may be shared with other work) does no animation frame take more than 50 ms?"""
+    runs = []
+    for _ in range(3):
+        button(trainer, "reset").send_keys(Keys.ENTER)
+        wait_for(browser, trainer, lambda s: s["images"] == 0, 5)
+        time.sleep(0.5)
+        browser.execute_script(START_AND_TIME_FRAMES, button(trainer, "run"))
+        started = time.monotonic()
+        final = wait_for(browser, trainer, lambda s: bool(s["reached"]), LIMIT_S)
+        took = time.monotonic() - started
+        frames, long_tasks = browser.execute_script("window.framesDone = true; return [window.frames_, window.long_];")
+        button(trainer, "run").send_keys(Keys.ENTER)
+        runs.append({"seconds": round(took, 2), "images": final["images"], "reached": final["reached"],
+                     "frames": len(frames), "longest_ms": round(max(frames), 1), "long_tasks_ms": long_tasks})
+        assert final["reached"], f"95% not reached after {took:.1f} s: {final}"
+        assert took < LIMIT_S
+        if max(frames) <= FRAME_MS:
+            break
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     (SCREENSHOTS / "convnet_trainer_time.txt").write_text(
-        f"90% held-out accuracy {took:.2f} s after Start ({final['images']} images, page's clock "
-        f"{final['seconds']:.2f} s; accuracy {final['accuracy']})\n")
-    print(f"in-browser convnet: {TARGET:.0%} held-out accuracy after {took:.2f} s ({final['images']} images)")
-    assert (final["accuracy"] or 0) >= TARGET, f"only {final['accuracy']} after {took:.1f} s"
-    assert took < LIMIT_S
+        "".join(f"95% held-out accuracy {r['seconds']} s after Start ({r['images']} images, page's clock {r['reached']} s);"
+                f" {r['frames']} frames, the longest {r['longest_ms']} ms; main-thread tasks over 50 ms:"
+                f" {r['long_tasks_ms']}\n" for r in runs))
+    print(f"in-browser convnet: {runs}")
+    assert runs[-1]["frames"] > 10 and runs[-1]["longest_ms"] <= FRAME_MS, runs
     news = trainer.find_element(By.CSS_SELECTOR, ".cnn-trainer-news").text
-    assert news.startswith("Held-out accuracy reached 90% after"), news
+    assert news.startswith("Held-out accuracy reached 95% after"), news
     browser.save_screenshot(str(SCREENSHOTS / "convnet_trainer_desktop.png"))
     no_console_errors(browser)
 
@@ -83,6 +123,7 @@ def test_pause_resume_and_reset_by_keyboard(browser, trainer) -> None:
     run.send_keys(Keys.SPACE)
     assert wait_for(browser, trainer, lambda s: s["images"] >= 400, 20)["images"] >= 400
     run.send_keys(Keys.ENTER)
+    time.sleep(0.3)
     paused = state(browser, trainer)
     time.sleep(0.5)
     assert state(browser, trainer) == paused and paused["state"] == "paused"
@@ -91,7 +132,7 @@ def test_pause_resume_and_reset_by_keyboard(browser, trainer) -> None:
     assert wait_for(browser, trainer, lambda s: s["images"] > paused["images"], 10)["images"] > paused["images"]
     assert run.text == "Pause"
     button(trainer, "reset").send_keys(Keys.ENTER)
-    after = state(browser, trainer)
+    after = wait_for(browser, trainer, lambda s: s["images"] == 0, 5)
     assert (after["images"], after["accuracy"], after["state"]) == (0, None, "paused")
     time.sleep(0.3)
     assert state(browser, trainer)["images"] == 0 and run.text == "Start"
@@ -116,7 +157,110 @@ def test_the_learning_rate_control_changes_training(browser, trainer) -> None:
     low = wait_for(browser, trainer, lambda s: s["images"] >= 1442, 30)
     button(trainer, "run").click()
     assert high["images"] >= 2 * 1442 and high["accuracy"] <= 0.2, high
-    assert low["images"] >= 1442 and 0.2 < low["accuracy"] < TARGET and low["loss"] > 1, low
+    assert low["images"] >= 1442 and 0.2 < low["accuracy"] < 0.9 and low["loss"] > 1, low
+    no_console_errors(browser)
+
+
+def test_the_editor_refuses_with_the_formula_and_shares_the_network_by_link(browser, trainer, site_url: str) -> None:
+    """From the keyboard: is CONV 5x5, S=2, P=0 refused with "(8 - 5 + 0)/2 + 1 = 2.50 is not an integer" and Start
+    held, does fixing it train again, do adding, moving and removing layers update every volume, and does the page's
+    link bring the same layers back on a fresh load?"""
+    first = trainer.find_element(By.CSS_SELECTOR, ".cnn-net-layers li")
+    for name, value in (("F", "5"), ("S", "2"), ("P", "0")):
+        field = first.find_element(By.CSS_SELECTOR, f"input[name={name}]")
+        field.send_keys(Keys.CONTROL, "a")
+        field.send_keys(value)
+    assert rows(trainer)[0] == ("does not fit: (W - F + 2P)/S + 1 = (8 - 5 + 0)/2 + 1 = 2.50 is not an integer: "
+                                "stride 2 does not fit")
+    assert not button(trainer, "run").is_enabled()
+    assert trainer.find_element(By.CSS_SELECTOR, ".cnn-net-total").text.startswith("Start waits: layer 1 (CONV 8 5x5, S=2, P=0)")
+    field = first.find_element(By.CSS_SELECTOR, "input[name=S]")
+    field.send_keys(Keys.CONTROL, "a")
+    field.send_keys("1")
+    assert rows(trainer)[0].startswith("4x4x8, 208 parameters: (W - F + 2P)/S + 1 = (8 - 5 + 0)/1 + 1 = 4")
+    assert button(trainer, "run").is_enabled()
+
+    Select(trainer.find_element(By.CSS_SELECTOR, "select[name=add]")).select_by_value("dropout")
+    button(trainer, "add-layer").send_keys(Keys.ENTER)
+    assert len(rows(trainer)) == 8 and rows(trainer)[6] == "1x1x16: volume unchanged, no parameters"
+    focused = browser.switch_to.active_element
+    assert focused.get_attribute("aria-label") == "layer 7: kind"
+    trainer.find_element(By.CSS_SELECTOR, 'button[aria-label="move layer 7 up"]').send_keys(Keys.ENTER)
+    assert browser.switch_to.active_element.get_attribute("aria-label") == "move layer 6 up"
+    trainer.find_element(By.CSS_SELECTOR, 'button[aria-label="remove layer 2"]').send_keys(Keys.ENTER)
+    link = browser.execute_script("return location.hash")
+    assert link == "#net=conv:8:5:1:0,maxpool:2:2,conv:16:3:1:1,relu,dropout:0.5,maxpool:2:2", link
+    assert Select(trainer.find_element(By.CSS_SELECTOR, "select[name=preset]")).first_selected_option.text == "your own"
+    button(trainer, "run").send_keys(Keys.ENTER)
+    assert wait_for(browser, trainer, lambda s: s["images"] >= 720, 20)["accuracy"] is not None
+
+    browser.get("about:blank")
+    browser.get(site_url + PAGE + ".html" + link)
+    panel = browser.find_element(By.CSS_SELECTOR, '[data-explorer="convnet-trainer"]')
+    assert [r.split(":")[0] for r in rows(panel)] == ["4x4x8, 208 parameters", "2x2x8", "2x2x16, 1,168 parameters",
+                                                      "2x2x16", "2x2x16", "1x1x16", "1x1x10, 170 parameters"]
+    no_console_errors(browser)
+
+
+def test_a_downloaded_network_loads_back_with_its_weights_and_presets_switch(browser, trainer, tmp_path) -> None:
+    """After a little training, does Download give a JSON file that Load brings back, with the same architecture
+    and the same answer for the digit, and does the LeNet-like preset show its volumes?"""
+    button(trainer, "run").click()
+    wait_for(browser, trainer, lambda s: s["images"] >= 1442, 20)
+    button(trainer, "run").click()
+    time.sleep(0.3)
+    # The download goes through a link's click; the test catches the file instead of the browser's save dialog.
+    saved = browser.execute_async_script(
+        "const done = arguments[arguments.length - 1], click = HTMLAnchorElement.prototype.click;"
+        "HTMLAnchorElement.prototype.click = function () { HTMLAnchorElement.prototype.click = click;"
+        " fetch(this.href).then(r => r.text()).then(t => done({name: this.download, text: t})); };"
+        "arguments[0].click();", button(trainer, "download"))
+    assert saved["name"] == "convnet.json"
+    network = json.loads(saved["text"])
+    assert network["spec"]["layers"][0] == {"kind": "conv", "K": 8, "F": 3, "S": 1, "P": 1}
+    answer = trainer.find_element(By.CSS_SELECTOR, ".cnn-net-answer").text
+
+    Select(trainer.find_element(By.CSS_SELECTOR, "select[name=preset]")).select_by_value("lenet")
+    assert rows(trainer)[0].startswith("8x8x6, 156 parameters")
+    assert rows(trainer)[-1].startswith("1x1x10, 330 parameters")
+    file = tmp_path / "convnet.json"
+    file.write_text(saved["text"])
+    trainer.find_element(By.CSS_SELECTOR, "input[name=load]").send_keys(str(file))
+    time.sleep(1)
+    assert Select(trainer.find_element(By.CSS_SELECTOR, "select[name=preset]")).first_selected_option.text == (
+        "this page's network")
+    assert trainer.find_element(By.CSS_SELECTOR, ".cnn-trainer-news").text.startswith("Loaded convnet.json")
+    assert trainer.find_element(By.CSS_SELECTOR, ".cnn-net-answer").text == answer
+    # The loaded weights, not fresh ones: the answer's probabilities are the saved network's.
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"spec": {"input": [1, 8, 8], "layers": [{"kind": "conv", "K": 4, "F": 5, "S": 2, "P": 0}], "classes": 10}}')
+    trainer.find_element(By.CSS_SELECTOR, "input[name=load]").send_keys(str(bad))
+    time.sleep(0.5)
+    news = trainer.find_element(By.CSS_SELECTOR, ".cnn-trainer-news").text
+    assert news.startswith("bad.json is not a network saved from this page") and "is not an integer" in news, news
+    no_console_errors(browser)
+
+
+def test_a_digit_drawn_with_the_keyboard_is_read_by_the_network(browser, trainer) -> None:
+    """Clearing the grid and inking a vertical stroke with the arrow keys and Space, does the grid show the ink, the
+    label say it is the reader's drawing, and the network give an answer for it?"""
+    button(trainer, "clear").click()
+    grid = trainer.find_element(By.CSS_SELECTOR, ".cnn-net-digit")
+    browser.execute_script("arguments[0].focus();", grid)
+    for key in [Keys.RIGHT] * 3:
+        grid.send_keys(key)
+    for _ in range(6):
+        grid.send_keys(Keys.DOWN, Keys.SPACE)
+    label = trainer.find_element(By.CSS_SELECTOR, ".cnn-net-digit-label").text
+    assert label == "your drawing", label
+    inked = browser.execute_script(
+        "const c = arguments[0], g = c.getContext('2d'), s = c.width / 8;"
+        "return [1, 2, 3, 4, 5, 6].map(r => Array.from(g.getImageData(3.5 * s, (r + 0.5) * s, 1, 1).data));", grid)
+    paper = browser.execute_script(
+        "const c = arguments[0], s = c.width / 8;"
+        "return Array.from(c.getContext('2d').getImageData(6.5 * s, 6.5 * s, 1, 1).data);", grid)
+    assert all(sum(p[:3]) < sum(paper[:3]) - 300 for p in inked), (inked, paper)
+    assert trainer.find_element(By.CSS_SELECTOR, ".cnn-net-answer").text.startswith("The network reads it as ")
     no_console_errors(browser)
 
 
@@ -130,26 +274,28 @@ def luminance(colour: str, browser) -> float:
 
 
 def test_phone_width_and_dark_mode(browser, trainer) -> None:
-    """At 390 px does nothing scroll sideways, and in dark mode are the chart's text and lines readable on the page?"""
+    """At 390 px does nothing scroll sideways, and in dark mode are the chart's text and lines readable on the page,
+    with no serious accessibility violation?"""
     button(trainer, "run").click()
     wait_for(browser, trainer, lambda s: s["images"] >= 1442, 20)
     button(trainer, "run").click()
     browser.set_window_size(390, 844)
-    time.sleep(0.3)
+    time.sleep(0.5)
     overflow = browser.execute_script(
         "const r = arguments[0].getBoundingClientRect(), e = document.documentElement;"
         "return {page: e.scrollWidth - e.clientWidth, left: r.left, right: r.right - e.clientWidth,"
-        " canvases: [...arguments[0].querySelectorAll('canvas')].map(c => c.getBoundingClientRect().right - e.clientWidth)};",
+        " inside: [...arguments[0].querySelectorAll('canvas, select, input, button, li')]"
+        ".map(c => c.getBoundingClientRect().right - e.clientWidth)};",
         trainer)
     assert overflow["page"] <= 0 and overflow["left"] >= 0 and overflow["right"] <= 0, overflow
-    assert max(overflow["canvases"]) <= 0, overflow
-    browser.execute_script("arguments[0].querySelector('canvas').scrollIntoView({block: 'center'});", trainer)
+    assert max(overflow["inside"]) <= 0, overflow
+    show(browser, trainer)
     browser.save_screenshot(str(SCREENSHOTS / "convnet_trainer_phone.png"))
 
     browser.set_window_size(1280, 900)
     browser.execute_script("document.documentElement.dataset.theme = 'dark';")
-    browser.execute_script("arguments[0].scrollIntoView({block: 'start'});", trainer)
-    time.sleep(0.3)
+    show(browser, trainer)
+    time.sleep(0.5)
     colours = browser.execute_script(
         "const s = getComputedStyle(arguments[0]), v = n => s.getPropertyValue(n).trim();"
         "return {background: getComputedStyle(document.body).backgroundColor, text: v('--cnn-trainer-text'),"

@@ -1,7 +1,12 @@
-// A small convnet in plain JavaScript, as ConvNetJS is: its layers, forward and backward passes,
-// softmax cross-entropy and SGD with momentum. It touches no page, so that the tests can run it
-// under node and compare it with torch and cnnlib; convnet_trainer.js trains it on the page.
-// Volumes are Float64Arrays in PyTorch's layout: (N, C, H, W), row-major.
+// A convnet in plain JavaScript, as ConvNetJS is, for any architecture of the editor
+// (convnet_spec.js and the conv layer's loops, convnet_im2col.js, load before this file): each
+// layer's forward and backward pass, softmax cross-entropy and SGD with momentum. It touches no
+// page, so that the tests run it under node and compare it with torch, and the page trains it in
+// a Web Worker.
+//
+// Volumes are Float32Arrays in PyTorch's layout (N, C, H, W), row-major. Each sum is taken in
+// JavaScript's 64-bit numbers and stored in 32 bits. A conv layer unrolls its input into rows
+// (im2col), so that its loops run over contiguous memory, as a matrix product does.
 
 // A seeded random number generator (mulberry32), so that Reset gives the same start every time.
 function generator(seed) {
@@ -18,156 +23,208 @@ function generator(seed) {
 const gaussian = (rand, std) => std * Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
 
 const parameter = (name, size) =>
-  ({name, value: new Float64Array(size), grad: new Float64Array(size), velocity: new Float64Array(size)});
+  ({name, value: new Float32Array(size), grad: new Float32Array(size), velocity: new Float32Array(size)});
 
-// K filters of F x F x C, stride 1, zero padding (F - 1) / 2, so that the output stays H x W.
-function conv(C, H, W, K, F, rand) {
-  const P = (F - 1) / 2, w = parameter('weight', K * C * F * F), b = parameter('bias', K);
-  // He initialisation: ReLU follows, so the variance 2 / fan-in keeps the signal's scale.
-  w.value.forEach((_, i) => { w.value[i] = gaussian(rand, Math.sqrt(2 / (C * F * F))); });
-  let x, N;
+// He initialisation: the variance 2 / fan-in keeps the signal's scale through a ReLU.
+function initialise(w, fanIn, gain, rand) {
+  const std = Math.sqrt(gain / fanIn);
+  for (let i = 0; i < w.value.length; i++) w.value[i] = gaussian(rand, std);
+}
+
+// A buffer of `size` numbers that keeps the memory of the last one, so training allocates nothing.
+const reuse = (old, size) => (old && old.buffer.byteLength >= 4 * size ? new Float32Array(old.buffer, 0, size) : new Float32Array(size));
+
+// K filters of F x F x C with stride S and zero padding P. Each row of cols holds the F*F*C
+// input values under one output position p = (image, row, column): y[k][p] = w[k] . cols[p] + b[k].
+function conv(C, H, W, {K, F, S, P}, rand) {
+  const Ho = (H - F + 2 * P) / S + 1, Wo = (W - F + 2 * P) / S + 1, R = C * F * F, Q = Ho * Wo, size = C * H * W;
+  const w = parameter('weight', K * R), b = parameter('bias', K);
+  initialise(w, R, 2, rand);
+  const dw = new Float64Array(K * R), db = new Float64Array(K);
+  let n, cols, y, dcols, dx, at = new Int32Array(0), g = new Float64Array(0);
+
+  // For one image: tap[q * R + r], where in the input filter tap r = (c, u, v) at output position q
+  // reads, or -1 in the zero padding. im2col copies through it; col2im adds back through it.
+  const tap = new Int32Array(Q * R);
+  for (let oy = 0, j = 0; oy < Ho; oy++) for (let ox = 0; ox < Wo; ox++) for (let c = 0; c < C; c++) for (let u = 0; u < F; u++) {
+    for (let v = 0, iy = oy * S + u - P, ix = ox * S - P; v < F; v++, ix++, j++) tap[j] = iy >= 0 && iy < H && ix >= 0 && ix < W ? (c * H + iy) * W + ix : -1;
+  }
+
   return {
-    kind: 'conv', shape: [K, H, W], params: [w, b],
-    forward(input, n) {
-      x = input; N = n;
-      const y = new Float64Array(N * K * H * W);
-      for (let i = 0; i < N; i++) for (let k = 0; k < K; k++) for (let r = 0; r < H; r++) for (let c = 0; c < W; c++) {
-        let s = b.value[k];
-        for (let d = 0; d < C; d++) for (let u = 0; u < F; u++) {
-          const rr = r + u - P;
-          if (rr < 0 || rr >= H) continue;
-          for (let v = 0; v < F; v++) {
-            const cc = c + v - P;
-            if (cc >= 0 && cc < W) s += x[((i * C + d) * H + rr) * W + cc] * w.value[((k * C + d) * F + u) * F + v];
-          }
-        }
-        y[((i * K + k) * H + r) * W + c] = s;
-      }
+    kind: 'conv', shape: [K, Ho, Wo], params: [w, b],
+    forward(x, N) {
+      n = N; cols = reuse(cols, N * Q * R); y = reuse(y, N * K * Q);
+      im2col(x, tap, cols, N, size);
+      convProduct(cols, w.value, b.value, y, N, K, R, Q);
       return y;
     },
-    backward(dy) {
-      const dx = new Float64Array(N * C * H * W);
-      w.grad.fill(0); b.grad.fill(0);
-      for (let i = 0; i < N; i++) for (let k = 0; k < K; k++) for (let r = 0; r < H; r++) for (let c = 0; c < W; c++) {
-        const g = dy[((i * K + k) * H + r) * W + c];
-        b.grad[k] += g;
-        for (let d = 0; d < C; d++) for (let u = 0; u < F; u++) {
-          const rr = r + u - P;
-          if (rr < 0 || rr >= H) continue;
-          for (let v = 0; v < F; v++) {
-            const cc = c + v - P;
-            if (cc < 0 || cc >= W) continue;
-            const at = ((i * C + d) * H + rr) * W + cc, wt = ((k * C + d) * F + u) * F + v;
-            w.grad[wt] += g * x[at];
-            dx[at] += g * w.value[wt];
-          }
-        }
-      }
+    backward(dy, wantDx) {
+      if (at.length < Math.max(n * Q, K)) { at = new Int32Array(Math.max(n * Q, K)); g = new Float64Array(at.length); }
+      convWeightGradient(dy, cols, dw, db, at, g, n, K, R, Q);
+      w.grad.set(dw); b.grad.set(db);
+      if (!wantDx) return null;
+      dcols = reuse(dcols, n * Q * R); dx = reuse(dx, n * size);
+      convColumnGradient(dy, w.value, dcols, at, g, n, K, R, Q);
+      col2im(dcols, tap, dx, n, size);
       return dx;
     },
   };
 }
 
-function relu(shape) {
-  let x;
+// ReLU, tanh or sigmoid, element by element; each derivative is written with the output y.
+const NONLINEAR = {
+  relu: [v => (v > 0 ? v : 0), y => (y > 0 ? 1 : 0)],
+  tanh: [Math.tanh, y => 1 - y * y],
+  sigmoid: [v => 1 / (1 + Math.exp(-v)), y => y * (1 - y)],
+};
+
+function activation(kind, shape) {
+  const [f, slope] = NONLINEAR[kind];
+  let y, dx;
   return {
-    kind: 'relu', shape, params: [],
-    forward(input) { x = input; return input.map(v => (v > 0 ? v : 0)); },
-    backward(dy) { return dy.map((g, i) => (x[i] > 0 ? g : 0)); },
+    kind, shape, params: [],
+    forward(x) {
+      y = reuse(y, x.length);
+      for (let i = 0; i < x.length; i++) y[i] = f(x[i]);
+      return y;
+    },
+    backward(dy) {
+      dx = reuse(dx, dy.length);
+      for (let i = 0; i < dy.length; i++) dx[i] = dy[i] * slope(y[i]);
+      return dx;
+    },
   };
 }
 
-// 2x2 max pooling with stride 2; the gradient goes to the first maximum of each window, as in PyTorch.
-function maxpool(C, H, W) {
-  const H2 = H / 2, W2 = W / 2;
-  let winner, size;
+// Max or average pooling of F x F windows with stride S, no padding. Max sends each gradient to
+// the first maximum of its window, as PyTorch does; average spreads it evenly over the F*F inputs.
+function pool(C, H, W, {kind, F, S}) {
+  const Ho = (H - F) / S + 1, Wo = (W - F) / S + 1, max = kind === 'maxpool', area = F * F;
+  let y, winner, dx, size;
   return {
-    kind: 'pool', shape: [C, H2, W2], params: [],
+    kind, shape: [C, Ho, Wo], params: [],
     forward(x, n) {
-      const y = new Float64Array(n * C * H2 * W2);
-      winner = new Int32Array(y.length); size = x.length;
-      for (let o = 0; o < y.length; o++) {
-        const c = o % W2, r = Math.floor(o / W2) % H2, plane = Math.floor(o / (W2 * H2));
-        let best = -Infinity;
-        for (let u = 0; u < 2; u++) for (let v = 0; v < 2; v++) {
-          const at = (plane * H + 2 * r + u) * W + 2 * c + v;
-          if (x[at] > best) { best = x[at]; winner[o] = at; }
+      y = reuse(y, n * C * Ho * Wo); size = x.length;
+      if (!winner || winner.length < y.length) winner = new Int32Array(y.length);
+      for (let plane = 0, o = 0; plane < n * C; plane++) for (let oy = 0; oy < Ho; oy++) for (let ox = 0; ox < Wo; ox++, o++) {
+        const corner = (plane * H + oy * S) * W + ox * S;
+        let best = x[corner], at = corner, sum = 0;
+        for (let u = 0; u < F; u++) for (let v = 0, i = corner + u * W; v < F; v++, i++) {
+          if (x[i] > best) { best = x[i]; at = i; }
+          sum += x[i];
         }
-        y[o] = best;
+        y[o] = max ? best : sum / area;
+        winner[o] = at;
       }
       return y;
     },
     backward(dy) {
-      const dx = new Float64Array(size);
-      dy.forEach((g, o) => { dx[winner[o]] += g; });
+      dx = reuse(dx, size);
+      dx.fill(0);
+      if (max) {
+        for (let o = 0; o < dy.length; o++) dx[winner[o]] += dy[o];
+        return dx;
+      }
+      for (let plane = 0, o = 0; plane < dy.length / (Ho * Wo); plane++) for (let oy = 0; oy < Ho; oy++) for (let ox = 0; ox < Wo; ox++, o++) {
+        const g = dy[o] / area, corner = (plane * H + oy * S) * W + ox * S;
+        for (let u = 0; u < F; u++) for (let v = 0, i = corner + u * W; v < F; v++, i++) dx[i] += g;
+      }
       return dx;
     },
   };
 }
 
-// Fully connected: y = x w^T + b, with w of shape (out, in), as torch.nn.Linear.
-function linear(inputs, outputs, rand) {
-  const w = parameter('weight', outputs * inputs), b = parameter('bias', outputs);
-  w.value.forEach((_, i) => { w.value[i] = gaussian(rand, Math.sqrt(1 / inputs)); });
-  let x, N;
+// Fully connected: y = x w^T + b, with w of shape (K, C*H*W), as torch.nn.Linear after Flatten.
+function linear(inputs, K, gain, rand) {
+  const w = parameter('weight', K * inputs), b = parameter('bias', K), wv = w.value;
+  initialise(w, inputs, gain, rand);
+  let x, n, y, dx;
   return {
-    kind: 'fc', shape: [outputs], params: [w, b],
-    forward(input, n) {
-      x = input; N = n;
-      const y = new Float64Array(N * outputs);
-      for (let i = 0; i < N; i++) for (let o = 0; o < outputs; o++) {
+    kind: 'fc', shape: [K, 1, 1], params: [w, b],
+    forward(input, N) {
+      x = input; n = N; y = reuse(y, N * K);
+      for (let i = 0; i < N; i++) for (let o = 0; o < K; o++) {
         let s = b.value[o];
-        for (let j = 0; j < inputs; j++) s += x[i * inputs + j] * w.value[o * inputs + j];
-        y[i * outputs + o] = s;
+        for (let j = 0, xi = i * inputs, wo = o * inputs; j < inputs; j++) s += x[xi + j] * wv[wo + j];
+        y[i * K + o] = s;
       }
       return y;
     },
-    backward(dy) {
-      const dx = new Float64Array(N * inputs);
+    backward(dy, wantDx) {
       w.grad.fill(0); b.grad.fill(0);
-      for (let i = 0; i < N; i++) for (let o = 0; o < outputs; o++) {
-        const g = dy[i * outputs + o];
+      if (wantDx) { dx = reuse(dx, n * inputs); dx.fill(0); }
+      for (let i = 0; i < n; i++) for (let o = 0; o < K; o++) {
+        const g = dy[i * K + o], xi = i * inputs, wo = o * inputs;
         b.grad[o] += g;
-        for (let j = 0; j < inputs; j++) {
-          w.grad[o * inputs + j] += g * x[i * inputs + j];
-          dx[i * inputs + j] += g * w.value[o * inputs + j];
-        }
+        for (let j = 0; j < inputs; j++) w.grad[wo + j] += g * x[xi + j];
+        if (wantDx) for (let j = 0; j < inputs; j++) dx[xi + j] += g * wv[wo + j];
       }
-      return dx;
+      return wantDx ? dx : null;
     },
   };
 }
 
-// [CONV-RELU-POOL] for each entry of spec.filters, then FC to spec.classes scores.
+// Inverted dropout, as torch.nn.Dropout: in training each value is kept with probability 1 - p
+// and scaled by 1 / (1 - p); in evaluation the layer passes its input through. `mask` is public,
+// so that the tests can give torch the same draw.
+function dropout(shape, p, rand) {
+  let y, dx;
+  const layer = {
+    kind: 'dropout', shape, params: [], mask: null,
+    forward(x, n, train) {
+      if (!train || p === 0) { layer.mask = null; return x; }
+      layer.mask = reuse(layer.mask, x.length); y = reuse(y, x.length);
+      for (let i = 0; i < x.length; i++) { layer.mask[i] = rand() < p ? 0 : 1 / (1 - p); y[i] = x[i] * layer.mask[i]; }
+      return y;
+    },
+    backward(dy) {
+      if (!layer.mask) return dy;
+      dx = reuse(dx, dy.length);
+      for (let i = 0; i < dy.length; i++) dx[i] = dy[i] * layer.mask[i];
+      return dx;
+    },
+  };
+  return layer;
+}
+
+// The layers of spec (see convnet_spec.js), then FC to spec.classes scores. A spec that does not
+// fit is refused with the formula's reason.
 function network(spec, seed) {
+  const error = specError(spec);
+  if (error) throw new Error(`spec: ${error}`);
   const rand = generator(seed), layers = [];
   let [C, H, W] = spec.input;
-  for (const K of spec.filters) {
-    layers.push(conv(C, H, W, K, spec.F, rand), relu([K, H, W]), maxpool(K, H, W));
-    [C, H, W] = [K, H / 2, W / 2];
-  }
-  layers.push(linear(C * H * W, spec.classes, rand));
+  spec.layers.forEach(l => {
+    if (l.kind === 'conv') layers.push(conv(C, H, W, l, rand));
+    else if (l.kind === 'maxpool' || l.kind === 'avgpool') layers.push(pool(C, H, W, l));
+    else if (l.kind === 'fc') layers.push(linear(C * H * W, l.K, 2, rand));
+    else if (l.kind === 'dropout') layers.push(dropout([C, H, W], l.p, rand));
+    else layers.push(activation(l.kind, [C, H, W]));
+    [C, H, W] = layers[layers.length - 1].shape;
+  });
+  // The scores' layer: variance 1 / fan-in, as no ReLU follows it.
+  layers.push(linear(C * H * W, spec.classes, 1, rand));
   return {
-    layers, params: layers.flatMap(l => l.params), classes: spec.classes,
-    forward: (x, n) => layers.reduce((v, l) => l.forward(v, n), x),
-    backward: dscores => layers.reduceRight((g, l) => l.backward(g), dscores),
+    spec, layers, params: layers.flatMap(l => l.params), classes: spec.classes,
+    forward: (x, n, train = false) => layers.reduce((v, l) => l.forward(v, n, train), x),
+    // wantInput: also the gradient of the loss with respect to the input images (training needs none).
+    backward: (dscores, wantInput = true) => layers.reduceRight((g, l, k) => l.backward(g, k > 0 || wantInput), dscores),
   };
 }
 
 // Softmax and the mean cross-entropy loss over n images, with d loss / d scores.
 function softmaxLoss(scores, labels, n, classes) {
-  const dscores = new Float64Array(scores.length);
+  const dscores = new Float32Array(n * classes), p = new Float64Array(classes);
   let loss = 0, correct = 0;
   for (let i = 0; i < n; i++) {
-    const row = scores.subarray(i * classes, (i + 1) * classes), top = Math.max(...row);
-    let sum = 0;
-    row.forEach((s, j) => { dscores[i * classes + j] = Math.exp(s - top); sum += dscores[i * classes + j]; });
-    for (let j = 0; j < classes; j++) dscores[i * classes + j] /= sum;
-    loss -= Math.log(dscores[i * classes + labels[i]]);
-    if (row.indexOf(top) === labels[i]) correct++;
-    dscores[i * classes + labels[i]] -= 1;
+    let top = 0, sum = 0;
+    for (let j = 1; j < classes; j++) if (scores[i * classes + j] > scores[i * classes + top]) top = j;
+    for (let j = 0; j < classes; j++) { p[j] = Math.exp(scores[i * classes + j] - scores[i * classes + top]); sum += p[j]; }
+    loss -= Math.log(p[labels[i]] / sum);
+    if (top === labels[i]) correct++;
+    for (let j = 0; j < classes; j++) dscores[i * classes + j] = (p[j] / sum - (j === labels[i] ? 1 : 0)) / n;
   }
-  return {loss: loss / n, correct, dscores: dscores.map(g => g / n)};
+  return {loss: loss / n, correct, dscores};
 }
 
 // SGD with momentum, as torch.optim.SGD:
@@ -179,10 +236,26 @@ function sgd(params, lr, momentum) {
   }
 }
 
-// One mini-batch: forward, loss, backward, update.
+// One mini-batch: forward (dropout on), loss, backward, update.
 function trainStep(net, x, labels, n, lr, momentum) {
-  const scores = net.forward(x, n), result = softmaxLoss(scores, labels, n, net.classes);
-  net.backward(result.dscores);
+  const scores = net.forward(x, n, true), result = softmaxLoss(scores, labels, n, net.classes);
+  net.backward(result.dscores, false);
   sgd(net.params, lr, momentum);
   return result;
+}
+
+// A network as JSON-ready data (its spec and every parameter's values) and back again.
+const savedNetwork = net => ({format: 'cnnlib-convnet', spec: net.spec, params: net.params.map(p => Array.from(p.value))});
+
+function loadNetwork(saved) {
+  if (!saved || saved.format !== 'cnnlib-convnet' || !saved.spec || !Array.isArray(saved.params)) {
+    throw new Error('saved must be a network downloaded from this page: {format: "cnnlib-convnet", spec, params}');
+  }
+  const net = network(saved.spec, 0);
+  const sizes = net.params.map(p => p.value.length), given = saved.params.map(p => (Array.isArray(p) ? p.length : -1));
+  if (given.join() !== sizes.join()) {
+    throw new Error(`saved.params must hold ${sizes.length} arrays of ${sizes.join(', ')} numbers for its spec, got ${given.join(', ')}`);
+  }
+  net.params.forEach((p, i) => p.value.set(saved.params[i]));
+  return net;
 }

@@ -1,174 +1,197 @@
-// Trains the network of convnet.js (loaded before this file) on the embedded digits, in the
-// reader's browser. training() needs no page, so the tests run it under node; trainer(), at the
-// end, is the page's panel: the controls, the chart, the filters and the loop that drives them.
-
-// Digits ship as one character per pixel (base 17: 0..g for 0..16) and one per label.
-const decode = set => ({
-  x: Float64Array.from(set.x, ch => parseInt(ch, 17) / 16), y: Int32Array.from(set.y, Number), n: set.y.length,
-});
-
-// Training on the embedded digits: mini-batches in a fresh random order each epoch, and the
-// held-out accuracy measured every data.evaluate_every images, for the chart.
-function training(data) {
-  const train = decode(data.train), test = decode(data.test), pixels = data.spec.input.reduce((a, b) => a * b);
-  const t = {net: network(data.spec, data.seed), rand: generator(data.seed + 1), order: [], seen: 0,
-    history: [], lossSum: 0, lossBatches: 0, accuracy: null, train, test};
-  const batchOf = (set, indices) => {
-    const x = new Float64Array(indices.length * pixels);
-    indices.forEach((k, i) => x.set(set.x.subarray(k * pixels, (k + 1) * pixels), i * pixels));
-    return {x, y: Int32Array.from(indices, k => set.y[k])};
-  };
-  t.evaluate = () => {
-    let correct = 0;
-    for (let k = 0; k < test.n; k += 64) {
-      const indices = Array.from({length: Math.min(64, test.n - k)}, (_, i) => k + i), b = batchOf(test, indices);
-      correct += softmaxLoss(t.net.forward(b.x, indices.length), b.y, indices.length, t.net.classes).correct;
-    }
-    return correct / test.n;
-  };
-  t.step = (lr, momentum) => {
-    if (!t.order.length) {
-      // A new epoch: Fisher-Yates shuffle of every training image (the last batch may be smaller).
-      const order = Array.from({length: train.n}, (_, i) => i);
-      for (let i = order.length - 1; i > 0; i--) {
-        const j = Math.floor(t.rand() * (i + 1));
-        [order[i], order[j]] = [order[j], order[i]];
-      }
-      t.order = order;
-    }
-    const indices = t.order.splice(0, data.batch_size), b = batchOf(train, indices);
-    const result = trainStep(t.net, b.x, b.y, indices.length, lr, momentum);
-    const before = Math.floor(t.seen / data.evaluate_every);
-    t.seen += indices.length; t.lossSum += result.loss; t.lossBatches++;
-    if (Math.floor(t.seen / data.evaluate_every) > before) {
-      t.accuracy = t.evaluate();
-      t.history.push({epoch: t.seen / train.n, loss: t.lossSum / t.lossBatches, accuracy: t.accuracy});
-      t.lossSum = 0; t.lossBatches = 0;
-      return true;
-    }
-    return false;
-  };
-  return t;
-}
-
-// The page's panel: Start/Pause, Reset and the learning rate drive training(); each animation
-// frame trains for a few milliseconds, then redraws the status, the chart and the filters.
+// The page's panel: the architecture editor (convnet_editor.js), a Web Worker that trains the
+// network (convnet_worker.js, its source in WORKER), and the views (convnet_views.js) redrawn
+// after each of the worker's reports, one view an animation frame.
 function trainer() {
-  const run = $('[name=run]'), chart = $('.cnn-trainer-chart'), filters = $('.cnn-trainer-filters');
-  let t, running = false, elapsed = 0, since = 0, reached = null, limit, pending = 0;
-  const colour = (name, fallback) => getComputedStyle(root).getPropertyValue(name).trim() || fallback;
+  const worker = new Worker(URL.createObjectURL(new Blob([WORKER], {type: 'text/javascript'})));
+  const run = $('[name=run]'), test = decodeDigits(data.test), HASH = '#net=';
+  const noCounts = Array.from({length: data.classes}, () => new Array(data.classes).fill(0));
+  let spec = null, names = [], last = null, running = false, elapsed = 0, since = 0, reached = {}, pending = 0;
+  let image = Array.from(test.x.subarray(0, 64)), cursor = null, saved = null, paintValue = 1;
   const seconds = () => (elapsed + (running ? performance.now() - since : 0)) / 1000;
+  const news = text => { $('.cnn-trainer-news').textContent = text; };
 
   function status() {
-    const last = t.history[t.history.length - 1];
-    const measured = last ? `training loss ${last.loss.toFixed(3)}, ` +
-      `held-out accuracy ${(100 * last.accuracy).toFixed(1)}%` : `first measurement at ${data.evaluate_every} images`;
-    $('.cnn-trainer-status').textContent = !t.seen ? 'Press Start to train.' :
-      `epoch ${(t.seen / t.train.n).toFixed(2)}, ${t.seen.toLocaleString('en')} images seen, ${measured}, ` +
+    const h = last ? last.history : [], point = h[h.length - 1], seen = last ? last.seen : 0;
+    const measured = point ? `training loss ${point.loss.toFixed(3)}, held-out accuracy ${(100 * point.accuracy).toFixed(1)}%` :
+      `first measurement at ${data.evaluate_every} images`;
+    $('.cnn-trainer-status').textContent = !spec ? 'Fix the layer that does not fit to train.' : !seen ? 'Press Start to train.' :
+      `epoch ${(seen / data.train.y.length).toFixed(2)}, ${seen.toLocaleString('en')} images seen, ${measured}, ` +
       `${seconds().toFixed(1)} s of training`;
-    Object.assign(root.dataset, {images: t.seen, seconds: seconds().toFixed(2), state: running ? 'running' : 'paused',
-      accuracy: last ? last.accuracy : '', loss: last ? last.loss : '', reached: reached === null ? '' : reached});
+    Object.assign(root.dataset, {images: seen, seconds: seconds().toFixed(2), state: running ? 'running' : 'paused',
+      accuracy: point ? point.accuracy : '', loss: point ? point.loss : '', reached: reached[0.95] || ''});
   }
 
-  // A canvas as wide as its box and `aspect` times as high, drawn at the screen's pixel density.
-  function fit(canvas, aspect) {
-    const w = canvas.clientWidth, h = Math.round(w * aspect), dpr = window.devicePixelRatio || 1;
-    canvas.width = Math.round(w * dpr); canvas.height = Math.round(h * dpr); canvas.style.height = h + 'px';
-    const g = canvas.getContext('2d');
-    g.setTransform(dpr, 0, 0, dpr, 0, 0);
-    return [g, w, h];
-  }
-
-  function drawChart() {
-    // Outside the book (no theme variables) the chart takes the text colour around it.
-    const [g, w, h] = fit(chart, 0.5), text = colour('--cnn-trainer-text', getComputedStyle(root).color);
-    const left = 40, right = w - 40, top = 10, bottom = h - 30;
-    const epochs = Math.max(1, Math.ceil(t.seen / t.train.n));
-    const maxLoss = Math.min(10, Math.max(2.5, ...t.history.map(p => Math.ceil(p.loss)).filter(Number.isFinite)));
-    const x = e => left + (right - left) * e / epochs, y = (v, max) => bottom - (bottom - top) * Math.min(v / max, 1);
-    g.clearRect(0, 0, w, h);
-    g.font = '12px sans-serif'; g.fillStyle = text; g.strokeStyle = text; g.lineWidth = 1;
-    g.strokeRect(left, top, right - left, bottom - top);
-    g.textAlign = 'center';
-    const every = Math.ceil(epochs / 8);
-    for (let e = 0; e <= epochs; e += every) g.fillText(String(e), x(e), bottom + 14);
-    g.fillText('epoch', (left + right) / 2, h - 2);
-    g.setLineDash([4, 4]); g.beginPath(); g.moveTo(left, y(0.9, 1)); g.lineTo(right, y(0.9, 1)); g.stroke();
-    g.setLineDash([]);
-    // Loss on the left axis, accuracy on the right, each labelled in its line's colour.
-    const series = [['loss', maxLoss, colour('--cnn-trainer-loss', '#b03a2e'), 'training loss', left - 4, 'right'],
-      ['accuracy', 1, colour('--cnn-trainer-accuracy', '#1f6fb4'), 'held-out accuracy', right + 4, 'left']];
-    series.forEach(([key, max, stroke, label, at, align], k) => {
-      g.strokeStyle = stroke; g.fillStyle = stroke; g.lineWidth = 2; g.beginPath();
-      t.history.forEach((p, i) => (i ? g.lineTo : g.moveTo).call(g, x(p.epoch), y(p[key], max)));
-      g.stroke();
-      g.textAlign = align;
-      g.fillText('0', at, bottom);
-      g.fillText(key === 'loss' ? String(maxLoss) : '100%', at, top + 10);
-      g.textAlign = 'right'; g.fillText(label, right - 8, (top + bottom) / 2 + 16 * k);
-    });
-  }
-
-  // Layer-1 filters in grey on one scale, so that a filter that grows looks stronger.
-  function drawFilters() {
-    const w = t.net.layers[0].params[0].value, K = t.net.layers[0].shape[0], F = 3;
-    if (!filters.clientWidth) return;
-    const width = Math.min(filters.clientWidth, 640), cell = Math.floor(width / (K * (F + 1))), gap = cell;
-    const [g] = fit(filters, (F * cell) / filters.clientWidth);
-    const peak = Math.max(...w.map(Math.abs)) || 1;
-    g.clearRect(0, 0, filters.clientWidth, F * cell);
-    for (let k = 0; k < K; k++) for (let u = 0; u < F; u++) for (let v = 0; v < F; v++) {
-      const grey = Math.round(127.5 + 127.5 * w[(k * F + u) * F + v] / peak);
-      g.fillStyle = `rgb(${grey},${grey},${grey})`;
-      g.fillRect(k * (F * cell + gap) + v * cell, u * cell, cell, cell);
-    }
-  }
-
-  const draw = () => { status(); drawChart(); drawFilters(); };
-
-  function frame() {
+  // Shows or hides a figure, touching the page only when that changes.
+  const show = (selector, on) => { if ($(selector).hidden === Boolean(on)) $(selector).hidden = !on; };
+  // The views, each drawn in a frame of its own after a report, so that no frame carries them all.
+  const views = [
+    () => drawDigit(root, $('.cnn-net-digit'), image, cursor),
+    () => last && drawChart(root, $('.cnn-trainer-chart'), last.history, last.seen, last.trainImages),
+    () => {
+      if (!last || !last.probe) return;
+      drawScores(root, $('.cnn-net-scores'), last.probe.probabilities);
+      const p = last.probe.probabilities, best = p.indexOf(Math.max(...p)), answer = `The network reads it as ${best}.`;
+      if ($('.cnn-net-answer').textContent !== answer) $('.cnn-net-answer').textContent = answer;
+    },
+    () => last && last.probe && drawMaps(root, $('.cnn-net-maps'), last.probe, names),
+    () => {
+      show('.cnn-net-filters-figure', last && last.filters);
+      if (last && last.filters) drawFilters(root, $('.cnn-trainer-filters'), last.filters);
+    },
+    // Empty until the first held-out measurement, but drawn: a figure that appeared mid-training would
+    // move the page under the reader and cost a long frame.
+    () => drawConfusion(root, $('.cnn-net-confusion'), (last && last.confusion) || noCounts),
+  ];
+  const stale = new Set();
+  function draw() {
     pending = 0;
-    if (!running) return;
-    const lr = val('lr'), start = performance.now();
-    let measured = false;
-    // About 12 ms of training a frame leaves the browser time to draw and stay responsive.
-    while (performance.now() - start < 12) measured = t.step(lr, data.momentum) || measured;
-    if (measured && reached === null && t.accuracy >= 0.9) {
-      reached = seconds().toFixed(1);
-      $('.cnn-trainer-news').textContent = `Held-out accuracy reached 90% after ${reached} s of training.`;
-    }
-    if (t.seen >= limit * t.train.n) {
-      toggle(false);
-      $('.cnn-trainer-news').textContent = `Paused after ${limit} epochs; Resume trains on.`;
-      limit += data.max_epochs;
-    }
-    draw();
-    if (running) pending = requestAnimationFrame(frame);
+    const next = views.find((_, k) => stale.has(k));
+    if (next) { stale.delete(views.indexOf(next)); next(); }
+    if (stale.size) pending = requestAnimationFrame(draw);
   }
+  const redraw = () => { views.forEach((_, k) => stale.add(k)); if (!pending) pending = requestAnimationFrame(draw); };
+
+  worker.onmessage = ({data: m}) => {
+    if (m.type === 'error') { news(`That did not work: ${m.message}`); return; }
+    if (m.type === 'saved') {
+      const link = document.createElement('a');
+      link.href = URL.createObjectURL(new Blob([JSON.stringify(m.saved)], {type: 'application/json'}));
+      link.download = 'convnet.json';
+      link.click();
+      return;
+    }
+    last = m;
+    if (m.stopped) toggle(false);
+    status();
+    if (m.news) news(m.news);
+    for (const target of [0.9, 0.95]) {
+      if (!reached[target] && m.history.some(point => point.accuracy >= target)) {
+        reached[target] = seconds().toFixed(1);
+        news(`Held-out accuracy reached ${100 * target}% after ${reached[target]} s of training.`);
+      }
+    }
+    redraw();
+  };
 
   function toggle(on) {
-    if (on === running) return;
+    if (on === running || (on && !spec)) return;
     running = on;
     if (on) since = performance.now(); else elapsed += performance.now() - since;
-    run.textContent = on ? 'Pause' : (t.seen ? 'Resume' : 'Start');
+    run.textContent = on ? 'Pause' : (last && last.seen ? 'Resume' : 'Start');
+    worker.postMessage({type: 'run', on});
     status();
-    // At most one frame waiting: a quick Pause and Resume must not start a second loop.
-    if (on && !pending) pending = requestAnimationFrame(frame);
   }
 
-  function reset() {
+  // A fresh network for the current layers (or the loaded one), at epoch 0.
+  function build() {
     toggle(false);
-    t = training(data); elapsed = 0; reached = null; limit = data.max_epochs;
+    elapsed = 0; reached = {}; last = null;
     run.textContent = 'Start';
-    $('.cnn-trainer-news').textContent = '';
-    draw();
+    worker.postMessage({type: 'build', data, spec, saved});
+    worker.postMessage({type: 'lr', lr: val('lr')});
+    worker.postMessage({type: 'probe', image});
+    saved = null;
+    redraw();
   }
+
+  // Each edit: the total, or the refusal that keeps Start off; a valid network is shared in the
+  // page's link and built afresh.
+  const edit = editor($('.cnn-net-layers'), {input: data.input, classes: data.classes}, (layers, rows) => {
+    const error = specError({input: data.input, layers, classes: data.classes});
+    spec = error ? null : {input: data.input, layers, classes: data.classes};
+    names = rows.map(r => r.name);
+    run.disabled = Boolean(error);
+    $('.cnn-net-total').textContent = error ? `Start waits: ${error}.` :
+      `${rows.reduce((a, r) => a + r.params, 0).toLocaleString('en')} parameters in all.`;
+    $('.cnn-net-total').classList.toggle('cnn-error', Boolean(error));
+    if (error) { toggle(false); status(); return; }
+    const link = HASH + specLink(layers);
+    $('.cnn-net-link').href = link;
+    if (location.hash !== link && (location.hash.startsWith(HASH) || !location.hash)) history.replaceState(null, '', link);
+    const preset = Object.keys(data.presets).find(name => specLink(data.presets[name].layers) === specLink(layers));
+    $('[name=preset]').value = preset || 'custom';
+    build();
+  });
+
+  // The digit: a held-out one picked by number, or the reader's drawing on the 8x8 grid.
+  function setImage(next, label) {
+    image = next;
+    $('.cnn-net-digit-label').textContent = label;
+    worker.postMessage({type: 'probe', image});
+    redraw();
+  }
+  const pick = () => {
+    const k = +$('[name=digit]').value;
+    setImage(Array.from(test.x.subarray(64 * k, 64 * k + 64)), `held-out digit ${k}, a ${test.y[k]}`);
+  };
+  const paint = (cell, value) => {
+    if (image[cell] === value) return;
+    const next = image.slice();
+    next[cell] = value;
+    setImage(next, 'your drawing');
+  };
+  const canvas = $('.cnn-net-digit'), cellAt = e => {
+    const r = canvas.getBoundingClientRect(), size = Math.min(r.width, 200);
+    const c = Math.floor((e.clientX - r.left) / size * 8), w = Math.floor((e.clientY - r.top) / size * 8);
+    return c >= 0 && c < 8 && w >= 0 && w < 8 ? w * 8 + c : null;
+  };
+  canvas.addEventListener('pointerdown', e => {
+    const cell = cellAt(e);
+    if (cell === null) return;
+    canvas.setPointerCapture(e.pointerId);
+    paintValue = image[cell] > 0.5 ? 0 : 1;
+    paint(cell, paintValue);
+  });
+  canvas.addEventListener('pointermove', e => { const cell = cellAt(e); if (e.buttons && cell !== null) paint(cell, paintValue); });
+  canvas.addEventListener('focus', () => { if (cursor === null) cursor = 0; redraw(); });
+  canvas.addEventListener('blur', () => { cursor = null; redraw(); });
+  canvas.addEventListener('keydown', e => {
+    const moves = {ArrowLeft: -1, ArrowRight: 1, ArrowUp: -8, ArrowDown: 8};
+    if (e.key in moves) {
+      const to = cursor + moves[e.key];
+      if (to >= 0 && to < 64 && !(Math.abs(moves[e.key]) === 1 && Math.floor(to / 8) !== Math.floor(cursor / 8))) cursor = to;
+      redraw();
+    } else if (e.key === ' ' || e.key === 'Enter') paint(cursor, image[cursor] > 0.5 ? 0 : 1);
+    else if (e.key === 'Delete' || e.key === 'Backspace') paint(cursor, 0);
+    else return;
+    e.preventDefault();
+  });
 
   run.addEventListener('click', () => toggle(!running));
-  $('[name=reset]').addEventListener('click', reset);
-  $('[name=lr]').addEventListener('input', () => val('lr'));
-  window.addEventListener('resize', draw);
+  $('[name=reset]').addEventListener('click', build);
+  $('[name=lr]').addEventListener('input', () => worker.postMessage({type: 'lr', lr: val('lr')}));
+  $('[name=preset]').addEventListener('change', e => { if (e.target.value in data.presets) edit.set(data.presets[e.target.value].layers); });
+  $('[name=add-layer]').addEventListener('click', () => edit.add($('[name=add]').value));
+  $('[name=digit]').addEventListener('input', pick);
+  $('[name=clear]').addEventListener('click', () => setImage(new Array(64).fill(0), 'your drawing'));
+  $('[name=download]').addEventListener('click', () => worker.postMessage({type: 'save'}));
+  $('[name=load]').addEventListener('change', async e => {
+    const file = e.target.files[0];
+    if (!file) return;
+    try {
+      const loaded = JSON.parse(await file.text()), error = loaded && loaded.spec ? specError(loaded.spec) : 'no spec';
+      if (error) throw new Error(`the file's network does not fit: ${error}`);
+      saved = loaded;
+      edit.set(loaded.spec.layers);
+      news(`Loaded ${file.name}: its trained weights, at epoch 0 of this page's count.`);
+    } catch (error) {
+      news(`${file.name} is not a network saved from this page: ${error.message}`);
+    }
+    e.target.value = '';
+  });
+  window.addEventListener('resize', redraw);
   // Follow the book's light/dark switch: the canvases read their colours from CSS variables.
-  new MutationObserver(draw).observe(document.documentElement, {attributes: true, attributeFilter: ['data-theme']});
-  reset();
+  new MutationObserver(redraw).observe(document.documentElement, {attributes: true, attributeFilter: ['data-theme']});
+
+  // The layers from the page's link when it names a network, else the first preset.
+  let start = data.presets[Object.keys(data.presets)[0]].layers;
+  if (location.hash.startsWith(HASH)) {
+    try {
+      start = parseLink(decodeURIComponent(location.hash.slice(HASH.length)));
+    } catch (error) {
+      news(`The link's network could not be read (${error.message}); here is the page's network.`);
+    }
+  }
+  $('.cnn-net-digit-label').textContent = `held-out digit 0, a ${test.y[0]}`;
+  edit.set(start);
 }
