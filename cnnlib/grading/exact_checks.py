@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from cnnlib.grading.checks import describe
+from cnnlib.grading.notebook_view import passed
 
 
 def plain(value: object) -> object:
@@ -69,7 +70,7 @@ def check_equal(actual: object, expected: object, name: str) -> None:
     problem = equal_problem(actual, expected, name)
     if problem:
         raise AssertionError(problem)
-    print(f"{name} = {plain(actual)!r}: OK")
+    passed(f"{name} = {plain(actual)!r}: OK")
 
 
 def check_raises(fn: Callable[..., object], args: Mapping[str, Any], name: str, error: type[Exception] = ValueError,
@@ -86,7 +87,7 @@ def check_raises(fn: Callable[..., object], args: Mapping[str, Any], name: str, 
         if match not in str(raised):
             message = f"{call} raised {error.__name__}({str(raised)!r}); its message should contain {match!r}"
             raise AssertionError(message) from None
-        print(f"{call} raised {error.__name__}: OK")
+        passed(f"{call} raised {error.__name__}: OK")
         return
     except Exception as raised:
         raise AssertionError(f"{call} raised {type(raised).__name__}: {raised}; expected {error.__name__}") from None
