@@ -127,6 +127,11 @@ def passed(line: str) -> None:
         print(line)
 
 
+def order_of(name: str, length: int) -> str | None:
+    """In the kernel, the order the notebook names for the tuple ``name`` ("(height, width, depth)"); else None."""
+    return current_parts().order_of(name, length) if _installed else None
+
+
 def _show(shell: Any, etype: type, value: BaseException, tb: Any, tb_offset: int | None = None) -> None:
     """IPython's handler for a cell's exception: the explained error, its traceback trimmed."""
     try:
