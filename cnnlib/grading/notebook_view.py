@@ -136,6 +136,9 @@ def _show(shell: Any, etype: type, value: BaseException, tb: Any, tb_offset: int
     """IPython's handler for a cell's exception: the explained error, its traceback trimmed."""
     try:
         shown = _view.explain(value)
+        running = getattr(shell.displayhook, "exec_result", None)  # the cell's result, whose error the reply names
+        if shown is not value and running is not None and running.error_in_exec is value:
+            running.error_in_exec = shown  # so the reply (and nbgrader's Validate) names the same error as the output
         # The frames are the original error's: the test's line, then the student's down to what raised.
         # IPython's own first frame (the cell runner), which tb_offset skips, is not the library's and stays.
         shell.showtraceback((type(shown), shown, trimmed(value)), tb_offset=tb_offset)

@@ -2,7 +2,7 @@
 
 nbgrader's Validate lists each failed test cell with its error. In a notebook with four
 parts left to do that is a page of errors, and a part that fails only because an
-earlier one is unanswered looks like a part to fix. :class:`PartSummary` runs after
+earlier one is unanswered looks like a part to fix. :func:`add_summary` runs after
 Validate's execution (the student's ``make lab`` configures it, in
 ``tools/student_lab/nbgrader_config.py``) and puts one line per part above the first
 failure, from the words :mod:`cnnlib.grading.notebook_view` gave each error::
@@ -18,9 +18,8 @@ from __future__ import annotations
 
 import re
 
-from nbconvert.preprocessors import Preprocessor
 from nbformat import NotebookNode
-from nbformat.v4 import new_output
+from nbformat.v4 import new_output, new_raw_cell
 
 from cnnlib.grading.parts import Parts
 
@@ -66,15 +65,32 @@ def summary(cells: list[NotebookNode]) -> list[str]:
     return [f"  Part {part}: {said}" for part, said in sorted(verdicts.items())]
 
 
-class PartSummary(Preprocessor):
-    """After execution, put the summary by part above the first failed test cell's error (Validate shows it first)."""
+def add_summary(cells: list[NotebookNode]) -> None:
+    """Put the summary by part above the first failed test cell's error, which Validate shows first."""
+    for cell in cells:
+        grade = cell.cell_type == "code" and cell.get("metadata", {}).get("nbgrader", {}).get("grade")
+        if grade and any(output.output_type == "error" for output in cell.outputs):
+            text = "\n".join([HEADING, *summary(cells)]) + "\n\n"
+            cell.outputs.insert(0, new_output("stream", name="stderr", text=text))
+            return
 
-    def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
-        lines = summary(nb.cells)
-        for cell in nb.cells:
-            grade = cell.cell_type == "code" and cell.get("metadata", {}).get("nbgrader", {}).get("grade")
-            if grade and any(output.output_type == "error" for output in cell.outputs):
-                text = "\n".join([HEADING, *lines]) + "\n\n"
-                cell.outputs.insert(0, new_output("stream", name="stderr", text=text))
-                break
-        return nb, resources
+
+# Validate's list of preprocessors is fixed, but its Execute (an nbclient NotebookClient) takes hooks from the
+# configuration: one adds an empty cell after the last, whose start means that every cell has run.
+MARK = "cnnlib-part-summary"
+_waiting: dict[int, NotebookNode] = {}  # the added cell's id -> its notebook
+
+
+def mark_the_end(notebook: NotebookNode, **_: object) -> None:
+    """``Execute.on_notebook_start``: add the empty last cell whose start :func:`summarise_at_the_end` waits for."""
+    end = new_raw_cell("", metadata={MARK: True})
+    notebook.cells.append(end)
+    _waiting[id(end)] = notebook
+
+
+def summarise_at_the_end(cell: NotebookNode, **_: object) -> None:
+    """``Execute.on_cell_start``: at the added last cell every cell has run: add the summary, remove the cell."""
+    notebook = _waiting.pop(id(cell), None) if cell.get("metadata", {}).get(MARK) else None
+    if notebook is not None:
+        notebook.cells.remove(cell)
+        add_summary(notebook.cells)

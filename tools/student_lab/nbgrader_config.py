@@ -4,10 +4,9 @@ Validate runs the notebook as nbgrader does, then puts a summary by part above t
 failure (cnnlib/grading/part_summary.py).
 """
 
-from nbgrader.preprocessors import CheckCellMetadata, ClearOutput, Execute
-
-from cnnlib.grading.part_summary import PartSummary
+from cnnlib.grading.part_summary import mark_the_end, summarise_at_the_end
 
 c = get_config()  # noqa: F821 - provided by traitlets when nbgrader loads this file
 
-c.Validator.preprocessors = [CheckCellMetadata, ClearOutput, Execute, PartSummary]
+c.Execute.on_notebook_start = mark_the_end
+c.Execute.on_cell_start = summarise_at_the_end
