@@ -59,7 +59,8 @@ class _View:
         placeholder = _placeholder(error)
         if placeholder is not None:
             function = placeholder if placeholder != "<module>" else None
-            root = self.part if function is None else self.parts.defined_by.get(function, self.part)
+            # A method's part is its class's: LeNet5.__init__ is defined with LeNet5.
+            root = self.part if function is None else self.parts.defined_by.get(function.split(".")[0], self.part)
             if root is not None and self.part is not None and root != self.part:
                 why = f"it calls `{function}`, which still raises NotImplementedError"
             else:
@@ -105,7 +106,7 @@ def _listed(parts: Iterable[int]) -> str:
 
 
 def _placeholder(error: BaseException) -> str | None:
-    """The function (``"<module>"`` for a cell's top level) where nbgrader's ``raise NotImplementedError()`` was reached.
+    """The function's qualified name (``"<module>"`` for a cell's top level) where ``raise NotImplementedError()`` was reached.
 
     A check that caught the placeholder (``zero_pad raised NotImplementedError``) counts as reaching it.
     """
@@ -113,7 +114,7 @@ def _placeholder(error: BaseException) -> str | None:
     if type(inner) is not NotImplementedError or inner.args:
         return None
     entries = [entry for entry in frames(inner.__traceback__) if not is_grading(entry)]
-    return entries[-1].tb_frame.f_code.co_name if entries else None
+    return entries[-1].tb_frame.f_code.co_qualname if entries else None
 
 
 _view = _View()

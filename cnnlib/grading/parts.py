@@ -4,7 +4,8 @@ An assignment's markdown headings ``## Part N: ...`` open its parts; every cell
 up to the next heading belongs to part N. A part *defines* the names its answer
 cells bind at top level (``def zero_pad``, ``worked = ...``) and, in a cell not
 yet answered, the names it only reads (``print(worked)`` under
-``raise NotImplementedError()``). The kernel-side messages
+``raise NotImplementedError()``), or else that its tests read and no cell binds
+(``hyperparameters``). The kernel-side messages
 (:mod:`cnnlib.grading.notebook_view`) use this to say "Part 2 is not answered
 yet" and to trace a later part's ``NameError`` back to the part that defines
 the name.
@@ -91,10 +92,13 @@ class Parts:
             nbgrader = cell.get("metadata", {}).get("nbgrader", {})
             answer = nbgrader.get("solution", False) or not nbgrader  # a cell a student added answers too
             bound = _bound(source)
-            if part is not None and answer:
-                parts.answers.add(source.strip())
-                for name in bound | (_read(source) - bound_before):
+            if part is not None:
+                # An answer defines what it binds and what it reads unbound; a test, what it reads that nothing bound.
+                defined = bound | (_read(source) - bound_before) if answer else _read(source) - bound_before - bound
+                for name in defined:
                     parts.defined_by.setdefault(name, part)
+                if answer:
+                    parts.answers.add(source.strip())
             bound_before |= bound
         return parts
 

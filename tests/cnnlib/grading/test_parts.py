@@ -1,0 +1,42 @@
+"""Does the part tracker read from the released notebooks which part defines each name a later cell may miss?"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from cnnlib.grading.parts import Parts, current_parts
+from tests.assignments.course import EXERCISES, notebook_of
+
+
+def release(assignment: str) -> Parts:
+    return Parts.read_cells(json.loads(notebook_of(EXERCISES / assignment).read_text())["cells"])
+
+
+@pytest.mark.parametrize(("assignment", "name", "part"), [
+    ("a1_convolution", "zero_pad", 2),  # a function its answer cell defines
+    ("a1_convolution", "worked", 6),  # read by the placeholder cell: print(worked) under raise NotImplementedError()
+    ("a4_train_a_convnet", "LeNet5", 1),  # a class
+    ("a4_train_a_convnet", "hyperparameters", 5),  # read only by its test; the placeholder names nothing
+])
+def test_each_name_belongs_to_the_part_whose_heading_it_is_under(assignment: str, name: str, part: int) -> None:
+    """Is the name defined by the part the notebook's "## Part N" heading puts its cell under?"""
+    assert release(assignment).defined_by[name] == part
+
+
+def test_names_of_the_setup_cell_belong_to_no_part() -> None:
+    """Are np and x_lecture, bound before Part 1, left out, so that a NameError for them is not blamed on a part?"""
+    defined = release("a1_convolution").defined_by
+    assert "np" not in defined and "x_lecture" not in defined
+
+
+def test_a_tuple_order_is_read_from_the_parts_text() -> None:
+    """Does part 6 of a1 name lecture_shape's order as (height, width, depth)?"""
+    assert release("a1_convolution").order_of("lecture_shape", 3) == "(height, width, depth)"
+
+
+def test_the_kernels_notebook_is_the_one_in_its_folder(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without Jupyter Server's JPY_SESSION_NAME, is the assignment notebook of the working folder read?"""
+    monkeypatch.delenv("JPY_SESSION_NAME", raising=False)
+    assert current_parts(EXERCISES / "a1_convolution").defined_by["conv_params"] == 5
