@@ -56,22 +56,22 @@ class Parts:
     def order_of(self, name: str, length: int) -> str | None:
         """The order a part's text names for the tuple ``name`` of ``length`` items, e.g. "(height, width, depth)".
 
-        The first parenthesised list of ``length`` words in the sentence that names ``name`` in backticks.
+        The first parenthesised list of ``length`` words in a sentence that names ``name`` in
+        backticks, else in the text of the part that defines it.
 
-        >>> Parts(text={6: "Store in `lecture_shape` the volume (height, width, depth) of ten filters."}).order_of(
-        ...     "lecture_shape", 3)
-        '(height, width, depth)'
+        >>> parts = Parts(defined_by={"alexnet": 6}, text={6: "Volumes are (height, width, depth). Store `alexnet`."})
+        >>> parts.order_of("alexnet[0][1]", 3), parts.order_of("alexnet[0][1]", 4)
+        ('(height, width, depth)', None)
         """
         base = re.match(r"[A-Za-z_]\w*", name)
         if base is None:
             return None
-        for text in self.text.values():
-            for sentence in re.split(r"(?<=[.:;])\s", text):
-                if f"`{base[0]}`" not in sentence:
-                    continue
-                for words in WORD_TUPLE.findall(sentence):
-                    if len(words.split(", ")) == length:
-                        return f"({words})"
+        sentences = [s for text in self.text.values() for s in re.split(r"(?<=[.:;])\s", text) if f"`{base[0]}`" in s]
+        own = [self.text[self.defined_by[base[0]]]] if self.defined_by.get(base[0]) in self.text else []
+        for text in sentences + own:
+            for words in WORD_TUPLE.findall(text):
+                if len(words.split(", ")) == length:
+                    return f"({words})"
         return None
 
     @classmethod

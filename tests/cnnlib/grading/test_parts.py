@@ -31,9 +31,14 @@ def test_names_of_the_setup_cell_belong_to_no_part() -> None:
     assert "np" not in defined and "x_lecture" not in defined
 
 
-def test_a_tuple_order_is_read_from_the_parts_text() -> None:
-    """Does part 6 of a1 name lecture_shape's order as (height, width, depth)?"""
-    assert release("a1_convolution").order_of("lecture_shape", 3) == "(height, width, depth)"
+@pytest.mark.parametrize(("assignment", "name"), [
+    ("a1_convolution", "lecture_shape"),  # "store in `lecture_shape` the output volume (height, width, depth)"
+    ("a2_pooling_and_networks", "conv_layer((32, 32, 3), K=10, F=5, S=1, P=2)[0]"),  # the part's "Volumes are ..."
+])
+def test_a_volumes_order_is_read_from_the_parts_text(assignment: str, name: str) -> None:
+    """Is the order of a volume checked under ``name`` the (height, width, depth) its part's text names?"""
+    assert release(assignment).order_of(name, 3) == "(height, width, depth)"
+    assert release(assignment).order_of(name, 4) is None
 
 
 def test_the_kernels_notebook_is_the_one_in_its_folder(monkeypatch: pytest.MonkeyPatch) -> None:
