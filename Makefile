@@ -30,15 +30,23 @@ $(STAMP): requirements.txt pyproject.toml
 setup: $(STAMP)  ## Create .venv with the pinned requirements and cnnlib
 
 # Pages import cnnlib and embed its explorers' JavaScript, which the execution cache does not
-# see (it hashes the pages' code only): after any change to cnnlib every page runs again.
+# see (it hashes the pages' code only): after any change to cnnlib every page runs again. Sphinx
+# re-reads only the pages whose own files changed, so its environment (_build/.doctrees) goes
+# too, or the other pages would keep outputs computed with the old cnnlib. A cache without its
+# stamp (removed, or never finished) counts as stale. The stamp is taken before the build, so
+# a change to cnnlib made while the pages run is seen by the next build.
 CACHE       := _build/.jupyter_cache
-STALE_CACHE := if [ -d $(CACHE) ] && [ -n "$$(find cnnlib -newer $(CACHE)/.cnnlib -print -quit 2>/dev/null || echo stale)" ]; \
-                 then echo "cnnlib changed: every page runs again"; rm -rf $(CACHE); fi
+CNNLIB_STAMP := $(CACHE)/.cnnlib
+STALE_CACHE := if [ ! -f $(CNNLIB_STAMP) ] || [ -n "$$(find cnnlib -name __pycache__ -prune -o -newer $(CNNLIB_STAMP) -print -quit)" ]; \
+                 then [ -d _build/.doctrees ] && echo "cnnlib changed, or the execution cache is gone: every page runs again"; \
+                 rm -rf $(CACHE) _build/.doctrees; fi; \
+               mkdir -p _build && touch _build/.cnnlib-building
+SAVE_STAMP  := mkdir -p $(CACHE) && mv _build/.cnnlib-building $(CNNLIB_STAMP)
 
 book: $(STAMP)  ## Execute every page and build the HTML book into _build/html
 	@$(STALE_CACHE)
 	$(BIN)/jupyter-book build . $(BOOK_FLAGS)
-	@touch $(CACHE)/.cnnlib
+	@$(SAVE_STAMP)
 	@echo
 	@echo "The course is built. Open it with:  $(BIN)/python -m webbrowser file://$(CURDIR)/$(BOOK)"
 	@echo "or serve it with:                   $(BIN)/python -m http.server -d _build/html 8000"
@@ -46,7 +54,7 @@ book: $(STAMP)  ## Execute every page and build the HTML book into _build/html
 book-strict: $(STAMP)
 	@$(STALE_CACHE)
 	$(BIN)/jupyter-book build . -W -n --keep-going
-	@touch $(CACHE)/.cnnlib
+	@$(SAVE_STAMP)
 
 open: book  ## Build the book, then open it in a browser
 	$(BIN)/python -m webbrowser "file://$(CURDIR)/$(BOOK)"

@@ -45,6 +45,10 @@ class Pattern:
             (GoogLeNet, ResNet, all-conv) instead of flattening the volume.
         softmax: end in ``nn.Softmax``; pass False to train with
             ``cross_entropy``, which takes the scores.
+        stem: start with a 3x3 conv-ReLU from ``in_channels`` to ``width``
+            maps (written ``CONV-RELU-`` before the pattern), so that every conv
+            of the first stage has ``width`` maps in and out, the C of the
+            lecture's weight comparisons.
         in_channels, image_size, num_classes: the input (C, H, H) and the classes.
 
     >>> Pattern(N=2, M=3, K=1).name
@@ -66,6 +70,7 @@ class Pattern:
     fc_width: int = 512
     global_pool: bool = False
     softmax: bool = True
+    stem: bool = False
     in_channels: int = 3
     image_size: int = 32
     num_classes: int = 10
@@ -89,7 +94,8 @@ class Pattern:
     def name(self) -> str:
         """The pattern in the lecture's notation with this pattern's numbers."""
         pool = {"max": "-POOL", "conv": "-CONV/2", "none": ""}[self.pool]
-        return f"[(CONV-RELU)*{self.N}{pool}]*{self.M}-(FC-RELU)*{self.K},{'SOFTMAX' if self.softmax else 'SCORES'}"
+        stem = "CONV-RELU-" if self.stem else ""
+        return f"{stem}[(CONV-RELU)*{self.N}{pool}]*{self.M}-(FC-RELU)*{self.K},{'SOFTMAX' if self.softmax else 'SCORES'}"
 
     def output_size(self) -> int:
         """Side of the last conv stage's maps: ``image_size`` halved (floored) once per pooled stage.
@@ -107,6 +113,9 @@ class Pattern:
         """The network, one flat ``nn.Sequential``: input (N, in_channels, H, H) -> (N, num_classes)."""
         layers: list[nn.Module] = []
         channels = self.in_channels
+        if self.stem:
+            layers += [nn.Conv2d(channels, self.width, 3, padding=1), nn.ReLU(inplace=True)]
+            channels = self.width
         for m in range(self.M):
             filters = self.width * 2**m
             for _ in range(self.N):

@@ -59,7 +59,6 @@ class Summary:
 
     rows: list[Row]
     params: int
-    note: str = ""
     dtype: str = "float32"
     columns: tuple[str, ...] = field(default=("name", "layer", "output", "activations", "bytes", "params", "FLOPs"))
 
@@ -86,14 +85,13 @@ class Summary:
 
     def _footer(self) -> list[str]:
         itemsize = np.dtype(self.dtype).itemsize
-        lines = [
+        return [
             f"TOTAL activations: {self.activations:,} values * {itemsize} bytes = {self.bytes / 1e6:.1f} MB "
             "per image",
             "  (forward only; about x2 for backward)",
             f"TOTAL params: {self.params:,} ({self.params / 1e6:.1f}M); "
             f"FLOPs per image: {self.flops:,} ({self.flops / 1e9:.2f} G)",
         ]
-        return lines + ([self.note] if self.note else [])
 
     def __str__(self) -> str:
         cells = [list(self.columns), *self._cells()]
@@ -136,9 +134,11 @@ def _weights_params_flops(module: nn.Module, out_shape: tuple[int, ...]) -> tupl
     bias = getattr(module, "bias", None) is not None
     if isinstance(module, nn.Conv2d):
         k = module.kernel_size
-        params = conv_params(module.in_channels, module.out_channels, k, module.groups, bias)
+        # Biases of the conv's own beyond its shared ones (AlphaGo's one per position): one add per output.
+        extra = sum(p.numel() for name, p in module.named_parameters(recurse=False) if name not in ("weight", "bias"))
+        params = conv_params(module.in_channels, module.out_channels, k, module.groups, bias) + extra
         weights = conv_params(module.in_channels, module.out_channels, k, module.groups, bias=False)
-        return weights, params, conv_flops(out_shape[1:], module.in_channels, k, module.groups, bias)
+        return weights, params, conv_flops(out_shape[1:], module.in_channels, k, module.groups, bias or extra > 0)
     if isinstance(module, nn.Linear):
         params = linear_params(module.in_features, module.out_features, bias)
         weights = linear_params(module.in_features, module.out_features, bias=False)
@@ -157,10 +157,9 @@ def summary(model: nn.Module, input_shape: tuple[int, ...]) -> Summary:
 
     The model runs once on a batch of one zero image on the device of its
     parameters; build it under ``with torch.device("meta"):`` to get the table
-    without allocating or computing anything. A model may carry a
-    ``summary_note`` string, printed under the totals (``vgg("D")`` uses it to
-    say where the lecture's slide differs). Parameters that no layer owns
-    directly (such as AlphaGo's per-position bias) count in the total only.
+    without allocating or computing anything. A conv's parameters beyond its
+    weight and bias (AlphaGo's per-position bias) count in its row; parameters
+    that no layer owns count in the total only.
 
     Args:
         model: any ``torch.nn.Module`` taking (N, C, H, W).
@@ -207,4 +206,4 @@ def summary(model: nn.Module, input_shape: tuple[int, ...]) -> Summary:
         for handle in handles:
             handle.remove()
     params = sum(p.numel() for p in model.parameters())
-    return Summary(rows, params, getattr(model, "summary_note", ""), dtype_name)
+    return Summary(rows, params, dtype_name)

@@ -135,26 +135,30 @@ MISTAKES = {
             "pool_backward_assigned",
             "your gradient matches writing dx[...] = dout instead of adding dx[...] += dout: where windows overlap "
             "(stride < F), an input that is the maximum of several windows receives the sum of their gradients.",
-            "05_activations_pooling_fc",
+            "05a_backprop",
         ),
         Mistake(
             "input_changed",
             "your function changes its argument {arg} in place ({how}): leave the inputs as they were. Work on "
             "a copy, or put back each entry you change (in a numerical gradient, x[index] = old after calling f).",
+            "05a_backprop",
         ),
         Mistake(
             "gradient_one_sided",
             "your gradient matches the one-sided difference (f(x + h) - f(x)) / h: use the centred difference "
             "(f(x + h) - f(x - h)) / 2h, whose error shrinks like h squared instead of h.",
+            "05a_backprop",
         ),
         Mistake(
             "gradient_not_halved",
             "your gradient is twice the right one: the centred difference divides by 2h, the distance between x - h and x + h.",
+            "05a_backprop",
         ),
         Mistake(
             "gradient_dout_ignored",
             "your gradient ignores dout: it is the gradient of sum(f(x) * dout), so weight each difference "
             "f(x + h) - f(x - h) by dout before summing.",
+            "05a_backprop",
         ),
         Mistake(
             "pool_stride_wrong",

@@ -16,6 +16,26 @@ BOARD = 19
 PLANES = 48
 
 
+class PositionBiasConv(nn.Conv2d):
+    """AlphaGo's last layer: a 1x1 conv with one filter and a different bias for each board position.
+
+    The filter has ``in_channels`` weights; the bias is a (19, 19) map added to
+    its output instead of one number shared by every position. As a subclass
+    of ``nn.Conv2d``, ``cnnlib.summary`` counts the 361 biases in its row.
+
+    >>> layer = PositionBiasConv(192)
+    >>> layer.weight.numel(), layer.position_bias.numel()
+    (192, 361)
+    """
+
+    def __init__(self, in_channels: int, board: int = BOARD) -> None:
+        super().__init__(in_channels, 1, 1, bias=False)
+        self.position_bias = nn.Parameter(torch.zeros(board, board))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return super().forward(x) + self.position_bias
+
+
 class AlphaGoPolicy(nn.Module):
     """The policy network with ``filters`` (k) filters in each of its 12 conv layers.
 
@@ -38,14 +58,17 @@ class AlphaGoPolicy(nn.Module):
         layers: list[nn.Module] = [nn.Conv2d(PLANES, filters, 5, padding=2), nn.ReLU(inplace=True)]
         for _ in range(11):
             layers += [nn.Conv2d(filters, filters, 3, padding=1), nn.ReLU(inplace=True)]
-        # One weight per input plane; the bias is per position, added below.
-        layers.append(nn.Conv2d(filters, 1, 1, bias=False))
+        layers.append(PositionBiasConv(filters))
         self.features = nn.Sequential(*layers)
-        self.position_bias = nn.Parameter(torch.zeros(BOARD * BOARD))
         self.flatten = nn.Flatten()
 
+    @property
+    def position_bias(self) -> nn.Parameter:
+        """The 19x19 biases of the last layer, one per board position."""
+        return self.features[-1].position_bias
+
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.flatten(self.features(x)) + self.position_bias
+        return self.flatten(self.features(x))
 
     def move_probabilities(self, x: torch.Tensor) -> torch.Tensor:
         """Softmax over the 361 positions, shaped (N, 19, 19)."""

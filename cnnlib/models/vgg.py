@@ -36,15 +36,6 @@ CONFIGS: dict[str, list[str]] = {
           "conv3-512", "conv3-512", "conv3-512", "conv3-512", "maxpool"],
 }
 
-# vgg("D") carries this note; cnnlib.summary prints it under the table.
-VGG16_NOTE = (
-    "The lecture's slide gives TOTAL memory 24M * 4 bytes ~= 93MB per image, but its own rows "
-    "add up to about 15.2M values (about 61 MB in float32), as the totals above do: the slide's "
-    "total is wrong, not its rows. The slide's per-layer params count weights only (3*3*3*64 = "
-    "1,728); the params here include one bias per filter."
-)
-
-
 class VGG(nn.Module):
     """A VGG network built from one of ``CONFIGS``; use :func:`vgg` to make one."""
 
@@ -91,7 +82,4 @@ def vgg(config: str, num_classes: int = 1000, image_size: int = 224) -> VGG:
     """
     if config not in CONFIGS:
         raise ValueError(f"config must be one of {sorted(CONFIGS)}, got {config!r}")
-    model = VGG(CONFIGS[config], num_classes, image_size)
-    if config == "D" and image_size == 224:
-        model.summary_note = VGG16_NOTE
-    return model
+    return VGG(CONFIGS[config], num_classes, image_size)

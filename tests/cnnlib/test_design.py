@@ -82,3 +82,20 @@ def test_bad_numbers_are_refused(kwargs: dict, message: str) -> None:
     """Is each impossible pattern refused with a message naming the argument and the rule?"""
     with pytest.raises(ValueError, match=message):
         Pattern(**kwargs)
+
+
+def test_stem_gives_the_first_stage_width_maps_in_and_out() -> None:
+    """With a stem, is one 7x7 layer the 3x3 stem plus 49 C^2 + C, and three 3x3 layers the stem plus 3 (9 C^2 + C)?"""
+    C, stem = 16, 3 * 3 * 1 * 16 + 16
+    one_7x7 = Pattern(N=1, M=1, K=0, kernel_size=7, width=C, stem=True, in_channels=1, image_size=8, softmax=False)
+    three_3x3 = Pattern(N=3, M=1, K=0, kernel_size=3, width=C, stem=True, in_channels=1, image_size=8, softmax=False)
+    fc = 4 * 4 * C * 10 + 10
+    assert params(one_7x7.build()) == stem + 49 * C * C + C + fc
+    assert params(three_3x3.build()) == stem + 3 * (9 * C * C + C) + fc
+    assert three_3x3.name == "CONV-RELU-[(CONV-RELU)*3-POOL]*1-(FC-RELU)*0,SCORES"
+    by_hand = nn.Sequential(nn.Conv2d(1, C, 3, padding=1), nn.ReLU(), nn.Conv2d(C, C, 7, padding=3), nn.ReLU(),
+                            nn.MaxPool2d(2), nn.Flatten(), nn.Linear(4 * 4 * C, 10))
+    built = one_7x7.build()
+    built.load_state_dict(by_hand.state_dict())
+    x = torch.randn(2, 1, 8, 8)
+    torch.testing.assert_close(built(x), by_hand(x))

@@ -2,7 +2,7 @@
 // size. Python computed every row, total and "where" line (data.tables, from cnnlib.summary);
 // the script only fills the size list and writes the table, as table_html does in a kernel.
 const BAR = 'display:block;height:4px;background:#1f77b4;';
-const SCROLL = 'overflow:auto;max-height:30rem;max-width:100%;';
+const SCROLL = 'overflow-x:auto;max-width:100%;';
 const TABLE = 'font-size:0.8rem;white-space:nowrap;border-collapse:separate;border-spacing:0.6rem 0.1rem;';
 const escape = s => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const number = v => v.toLocaleString('en-US');

@@ -107,3 +107,11 @@ def test_unknown_network_and_size_are_refused() -> None:
         architecture.network_summary("vgg17", 224)
     with pytest.raises(ValueError, match=r"size must be one of \(227,\) for AlexNet \(single stream\), got 224"):
         architecture.network_summary("alexnet", 224)
+
+
+def test_rows_add_up_to_the_total_for_every_network(shipped: dict) -> None:
+    """For every network and size shipped, do the rows' parameters add up to the total shown (AlphaGo's 361 biases too)?"""
+    for key, tables in shipped["tables"].items():
+        for size, table in tables.items():
+            assert sum(row[4] for row in table["rows"]) == table["totals"][2], (key, size)
+    assert shipped["tables"]["alphago"]["19"]["rows"][-1][4] == 192 + 361
