@@ -17,14 +17,18 @@ SECTIONS = {
     "bias_missing": "local-connectivity",
     "pool_window_wrong": "pooling",
     "pool_stride_wrong": "pooling",
-    "pool_backward_assigned": "pooling",
+    "pool_backward_assigned": "pooling-s-backward-pass",
+    "input_changed": "checking-a-backward-pass-numerical-gradients",
+    "gradient_one_sided": "checking-a-backward-pass-numerical-gradients",
+    "gradient_not_halved": "checking-a-backward-pass-numerical-gradients",
+    "gradient_dout_ignored": "checking-a-backward-pass-numerical-gradients",
 }
 
 
 def anchor(key: str) -> str:
     """``#section`` for the mistake ``key``, or "" when no section is named.
 
-    >>> anchor("padding_off"), anchor("input_changed")
+    >>> anchor("padding_off"), anchor("a_new_mistake")
     ('#zero-padding', '')
     """
     section = SECTIONS.get(key)
