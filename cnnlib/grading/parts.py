@@ -151,15 +151,18 @@ def notebook_path(cwd: Path | None = None) -> Path | None:
 
 
 def current_parts(cwd: Path | None = None) -> Parts:
-    """The parts of the kernel's notebook as last saved (empty when there is none), read again when it changes."""
-    path = notebook_path(cwd)
-    if path is None:
-        return Parts()
-    mtime = path.stat().st_mtime
-    if path not in _cache or _cache[path][0] != mtime:
-        try:
-            cells = json.loads(path.read_text())["cells"]
-        except (ValueError, KeyError):  # a notebook being written, or not one
+    """The parts of the kernel's notebook as last saved, read again when it changes.
+
+    Empty when there is no notebook or it cannot be read: these hooks run before every cell, and
+    an error of theirs would reach the cell's stderr, which nbgrader counts as the cell failing.
+    """
+    try:
+        path = notebook_path(cwd)
+        if path is None:
             return Parts()
-        _cache[path] = (mtime, Parts.read_cells(cells))
-    return _cache[path][1]
+        mtime = path.stat().st_mtime
+        if path not in _cache or _cache[path][0] != mtime:
+            _cache[path] = (mtime, Parts.read_cells(json.loads(path.read_text())["cells"]))
+        return _cache[path][1]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):  # a folder we may not read, a notebook half written
+        return Parts()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -45,3 +46,9 @@ def test_the_kernels_notebook_is_the_one_in_its_folder(monkeypatch: pytest.Monke
     """Without Jupyter Server's JPY_SESSION_NAME, is the assignment notebook of the working folder read?"""
     monkeypatch.delenv("JPY_SESSION_NAME", raising=False)
     assert current_parts(EXERCISES / "a1_convolution").defined_by["conv_params"] == 5
+
+
+def test_a_half_written_notebook_gives_no_parts_and_no_error(tmp_path: Path) -> None:
+    """Is a notebook cut short while being saved read as no parts, rather than an error in the cell's stderr?"""
+    (tmp_path / "a1_convolution.ipynb").write_text('{"cells": [{"cell_type": "markdown", "source": "## Part 1: the')
+    assert current_parts(tmp_path) == Parts()
