@@ -17,6 +17,7 @@ failure, from the words :mod:`cnnlib.grading.notebook_view` gave each error::
 from __future__ import annotations
 
 import re
+import weakref
 
 from nbformat import NotebookNode
 from nbformat.v4 import new_output, new_raw_cell
@@ -78,7 +79,8 @@ def add_summary(cells: list[NotebookNode]) -> None:
 # Validate's list of preprocessors is fixed, but its Execute (an nbclient NotebookClient) takes hooks from the
 # configuration: one adds an empty cell after the last, whose start means that every cell has run.
 MARK = "cnnlib-part-summary"
-_waiting: dict[int, NotebookNode] = {}  # the added cell's id -> its notebook
+# The added cell's id -> its notebook; weak, so a run cut short (a cell past its time) leaves nothing behind.
+_waiting: weakref.WeakValueDictionary[int, NotebookNode] = weakref.WeakValueDictionary()
 
 
 def mark_the_end(notebook: NotebookNode, **_: object) -> None:

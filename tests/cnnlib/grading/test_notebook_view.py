@@ -15,7 +15,7 @@ import pytest
 from nbclient import NotebookClient
 
 from cnnlib.grading.part_summary import HEADING, add_summary
-from tests.assignments.course import EXERCISES, SOLUTIONS, notebook_of
+from tests.assignments.course import EXERCISES, REPO, SOLUTIONS, notebook_of
 
 A1 = "a1_convolution"
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -110,3 +110,16 @@ def test_a_wrong_shape_is_shown_whole_with_its_order(two_mistakes: nbformat.Note
     text = shown(two_mistakes, "test_worked_numbers")
     assert text.rstrip().endswith(
         "AssertionError: lecture_shape is (10, 32, 32), expected (height, width, depth) = (32, 32, 10)"), text
+
+
+def test_validate_in_the_students_lab_puts_the_summary_first(tmp_path: Path) -> None:
+    """Does nbgrader's Validate, configured as `make lab` configures it, show the summary by part before any error?"""
+    from nbgrader.validator import Validator
+    from traitlets.config.loader import PyFileConfigLoader
+
+    config = PyFileConfigLoader("nbgrader_config.py", str(REPO / "tools" / "student_lab")).load_config()
+    nbformat.write(nbformat.read(notebook_of(EXERCISES / A1), 4), tmp_path / f"{A1}.ipynb")
+    failed = Validator(config=config).validate(str(tmp_path / f"{A1}.ipynb"))["failed"]
+    first = ANSI.sub("", failed[0]["raw_error"])
+    assert first.startswith(f"{HEADING}\n  Part 1: not answered yet\n  Part 2: not answered yet\n"), first
+    assert len(failed) == 6 and all(ANSI.sub("", f["raw_error"]).count("Traceback") == 1 for f in failed)
