@@ -122,7 +122,8 @@ ONE_STUDENT  := $(if $(STUDENT),--student="$(STUDENT)" --force)
 lab: $(STAMP)  ## Open JupyterLab on the student exercises (Assignments list, Validate button)
 	mkdir -p $(EXCHANGE) && chmod 777 $(EXCHANGE)
 	@echo "JupyterLab serves exercises/ at the http://localhost:.../lab?token=... URL printed below; open it in a browser."
-	cd exercises && $(NBGRADER_ENV) NBGRADER_EXCHANGE=$(EXCHANGE) $(abspath $(BIN))/jupyter lab $(LAB_FLAGS)
+	cd exercises && $(NBGRADER_ENV) NBGRADER_EXCHANGE=$(EXCHANGE) $(abspath $(BIN))/python $(abspath $(dir $(firstword $(MAKEFILE_LIST))))/tools/student_lab/lab.py \
+	  --book=$(CURDIR)/_build/html $(LAB_FLAGS)
 
 release: $(STAMP)  ## Instructors: regenerate exercises/ from solutions/ (nbgrader generate_assignment)
 	$(NBGRADER) generate_assignment "$(ASSIGNMENT)" --force

@@ -20,6 +20,7 @@
 Nothing here imports torch: the numpy-only assignments start fast.
 """
 
+from cnnlib.grading import notebook_view
 from cnnlib.grading.checks import DTYPE_RULE, check_against, check_call, check_close, describe, result_dtypes
 from cnnlib.grading.exact_checks import check_equal, check_raises, equal_problem, plain
 from cnnlib.grading.gradient_mistakes import diagnose_numerical_gradient, diagnose_pool_backward
@@ -27,6 +28,9 @@ from cnnlib.grading.layer_mistakes import diagnose_conv, diagnose_correlate2d, d
 from cnnlib.grading.loops import check_no_position_loops, python_lines
 from cnnlib.grading.mistakes import MISTAKES, Mistake
 from cnnlib.grading.tripwire import no_library_calls
+
+# In a notebook's kernel: one line per passing part, short tracebacks, unanswered parts named.
+notebook_view.install()
 
 __all__ = [
     "DTYPE_RULE", "MISTAKES", "Mistake", "check_against", "check_call", "check_close", "check_equal",

@@ -26,6 +26,7 @@ import numpy as np
 
 from cnnlib.gradcheck import rel_error
 from cnnlib.grading.mistakes import MISTAKES
+from cnnlib.grading.notebook_view import passed
 
 Diagnose = Callable[..., str | None]
 
@@ -201,7 +202,7 @@ def check_against(
             raise AssertionError(message if hint is None else f"{message}.\n{hint}")
         if show:
             error, measure = _error(got, want, scaled)
-            print(f"{what}: {measure} {error:.2e}, should be below {tol:.0e}: OK ({case})")
+            passed(f"{what}: {measure} {error:.2e}, should be below {tol:.0e}: OK ({case})")
 
 
 def check_call(
@@ -234,4 +235,4 @@ def check_close(
     if problem:
         hint = diagnose(actual) if diagnose else None
         raise AssertionError(problem if hint is None else f"{problem}.\n{hint}")
-    print(f"{name}: relative error {rel_error(actual, expected):.2e}, should be below {tol:.0e}: OK")
+    passed(f"{name}: relative error {rel_error(actual, expected):.2e}, should be below {tol:.0e}: OK")

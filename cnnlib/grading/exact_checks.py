@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from cnnlib.grading.checks import describe
+from cnnlib.grading.notebook_view import order_of, passed
 
 
 def plain(value: object) -> object:
@@ -49,13 +50,29 @@ def equal_problem(actual: object, expected: object, name: str) -> str | None:
         for index, (a, e) in enumerate(zip(actual, expected, strict=True)):
             problem = equal_problem(a, e, f"{name}[{index}]")
             if problem:
-                return problem
+                return shape_problem(actual, expected, name) if _is_shape(expected, actual) else problem
         return None
     if _exact_type_problem(actual, expected):
         return f"{name} returned {type(actual).__name__} {actual!r}, expected the int {expected}"
     if plain(actual) != expected:
         return f"{name} returned {plain(actual)!r}, expected {expected!r}"
     return None
+
+
+def _is_shape(expected: tuple, actual: Sequence) -> bool:
+    """Whether ``expected`` is a tuple of ints and ``actual`` holds ints too (a shape whose values are wrong)."""
+    return all(isinstance(e, int) and not isinstance(e, bool) for e in expected) and not any(
+        _exact_type_problem(a, e) for a, e in zip(actual, expected, strict=True))
+
+
+def shape_problem(actual: Sequence, expected: tuple, name: str) -> str:
+    """A wrong shape shown whole, with its order when the notebook names it ("(height, width, depth)").
+
+    >>> shape_problem([10, 32, 32], (32, 32, 10), "lecture_shape")
+    'lecture_shape is (10, 32, 32), expected (32, 32, 10)'
+    """
+    order = order_of(name, len(expected))
+    return f"{name} is {plain(actual)!r}, expected {f'{order} = ' if order else ''}{expected!r}"
 
 
 def check_equal(actual: object, expected: object, name: str) -> None:
@@ -69,7 +86,7 @@ def check_equal(actual: object, expected: object, name: str) -> None:
     problem = equal_problem(actual, expected, name)
     if problem:
         raise AssertionError(problem)
-    print(f"{name} = {plain(actual)!r}: OK")
+    passed(f"{name} = {plain(actual)!r}: OK")
 
 
 def check_raises(fn: Callable[..., object], args: Mapping[str, Any], name: str, error: type[Exception] = ValueError,
@@ -86,7 +103,7 @@ def check_raises(fn: Callable[..., object], args: Mapping[str, Any], name: str, 
         if match not in str(raised):
             message = f"{call} raised {error.__name__}({str(raised)!r}); its message should contain {match!r}"
             raise AssertionError(message) from None
-        print(f"{call} raised {error.__name__}: OK")
+        passed(f"{call} raised {error.__name__}: OK")
         return
     except Exception as raised:
         raise AssertionError(f"{call} raised {type(raised).__name__}: {raised}; expected {error.__name__}") from None

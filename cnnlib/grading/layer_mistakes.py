@@ -30,7 +30,7 @@ def diagnose_conv(
 
     >>> x, w = np.arange(25.0).reshape(1, 1, 5, 5), np.arange(9.0).reshape(1, 1, 3, 3)
     >>> print(diagnose_conv(conv2d_fast(x, w[..., ::-1, ::-1]), x, w))
-    Likely mistake: your output is a true convolution with the kernel flipped, ... See https://.../book/01_convolution.html
+    Likely mistake: your output is a true convolution with the kernel flipped, ... See https://.../book/01_convolution.html#...
     """
 
     x, w = as_float(x), as_float(w)
@@ -73,7 +73,7 @@ def diagnose_correlate2d(actual: object, x: np.ndarray, w: np.ndarray) -> str | 
 
     >>> x, w = np.arange(25.0).reshape(5, 5), np.arange(9.0).reshape(3, 3)
     >>> print(diagnose_correlate2d(conv2d_fast(x[None, None], w[None, None, ::-1, ::-1])[0, 0], x, w))
-    Likely mistake: your output is a true convolution with the kernel flipped, ... See https://.../book/01_convolution.html
+    Likely mistake: your output is a true convolution with the kernel flipped, ... See https://.../book/01_convolution.html#...
     """
     if not isinstance(actual, np.ndarray) or x.ndim != 2 or w.ndim != 2:
         return None
@@ -87,7 +87,7 @@ def diagnose_pool(
 
     >>> x = np.arange(49.0).reshape(1, 1, 7, 7)
     >>> print(diagnose_pool(max_pool2d_fast(x, 2, 2, floor=True), x, 3, 2))
-    Likely mistake: your output matches a 2x2 pooling window instead of 3x3: ... See https://.../05_activations_pooling_fc.html
+    Likely mistake: your output matches a 2x2 pooling window instead of 3x3: ... See https://.../05_activations_pooling_fc.html#...
     """
     pool = {"max": max_pool2d_fast, "avg": avg_pool2d_fast}[mode]
     x = as_float(x)
@@ -109,7 +109,7 @@ def diagnose_linear(actual: object, x: np.ndarray, w: np.ndarray, b: np.ndarray 
 
     >>> x, w, b = np.ones((2, 3)), np.ones((4, 3)), np.arange(1.0, 5.0)
     >>> print(diagnose_linear(x @ w.T, x, w, b))
-    Likely mistake: your output lacks the bias: ... See https://.../book/04_neuron_view.html
+    Likely mistake: your output lacks the bias: ... See https://.../book/04_neuron_view.html#...
     """
     flat = as_float(x).reshape(x.shape[0], -1)
 

@@ -20,6 +20,7 @@ from typing import Any
 
 import cnnlib
 from cnnlib.grading.hooks import run_hooked
+from cnnlib.grading.notebook_view import passed
 
 # Code under these folders is a library's, not the student's: the interpreter's and the venv's
 # (numpy, the standard library) and cnnlib's own (the tests' helpers).
@@ -92,5 +93,5 @@ def check_no_position_loops(
             f"and {counts[1]} on the larger; compute all positions with a few array operations instead"
         )
     if show:
-        print(f"{name} runs {counts[0]} Python lines on the smaller output and {counts[1]} on the larger: "
+        passed(f"{name} runs {counts[0]} Python lines on the smaller output and {counts[1]} on the larger: "
               "no loop over output positions: OK")

@@ -29,6 +29,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from cnnlib.grading.book_sections import anchor
+
 PREFIX = "Likely mistake:"
 # The book is published from the repository named in _config.yml (GitHub Pages).
 DEFAULT_BOOK_URL = "https://deep-convnets-course.github.io/deep-convnets/"
@@ -43,9 +45,9 @@ class Mistake:
     page: str = ""  # the book page that explains the rule; "" when no page does yet
 
     def url(self) -> str:
-        """Link to the book page, under ``CNNLIB_BOOK_URL`` when set."""
+        """Link to the book section (:mod:`~cnnlib.grading.book_sections`), under ``CNNLIB_BOOK_URL`` when set."""
         base = os.environ.get("CNNLIB_BOOK_URL", DEFAULT_BOOK_URL)
-        return f"{base.rstrip('/')}/book/{self.page}.html"
+        return f"{base.rstrip('/')}/book/{self.page}.html{anchor(self.key)}"
 
     def pattern(self) -> re.Pattern[str]:
         """A regular expression that finds this mistake's message, whatever its placeholders were.

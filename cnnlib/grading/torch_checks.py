@@ -19,6 +19,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from cnnlib.grading.notebook_view import passed
+
 
 def check_tensor(actual: object, expected: Any, name: str, *, atol: float = 1e-6, dtype_hint: str = "",
                  quiet: bool = False) -> None:
@@ -57,7 +59,7 @@ def check_tensor(actual: object, expected: Any, name: str, *, atol: float = 1e-6
     if not error <= atol:  # also catches NaN
         raise AssertionError(f"{name} is wrong: largest difference {error:.2e}, {bound}")
     if not quiet:
-        print(f"{name}: largest difference {error:.2e}, {bound}: OK")
+        passed(f"{name}: largest difference {error:.2e}, {bound}: OK")
 
 
 def check_layers(module: object, expected: Sequence[str], name: str, hint: str = "") -> None:
@@ -78,7 +80,7 @@ def check_layers(module: object, expected: Sequence[str], name: str, hint: str =
     layers = [type(layer).__name__ for layer in module]
     if layers != list(expected):
         raise AssertionError(f"{name} is [{', '.join(layers)}], expected [{', '.join(expected)}]{hint}")
-    print(f"{name}: {', '.join(layers)}: OK")
+    passed(f"{name}: {', '.join(layers)}: OK")
 
 
 def _references() -> dict[str, Any]:

@@ -1,17 +1,20 @@
 """A student's JupyterLab and the instructor's formgrader, in a real browser (headless chromium).
 
-A course of its own in a temporary folder releases a1 to a temporary exchange. `make lab`
-serves exercises/; the test opens the URL it prints, opens a1 from nbgrader's Assignments
-list, runs every cell, answers part 1 by typing into its editor, runs it again, presses
-Validate and Submit. Then `make collect` and `make autograde`, and `make formgrader` shows
-the graded submission with the score the gradebook holds. Screenshots of each step go to
-``_build/screenshots/lab_*.png`` and ``formgrader_*.png``.
+A course of its own in a temporary folder releases a1 to a temporary exchange, beside a
+stand-in for the book's build. `make lab` serves exercises/ without the instructor's tools;
+the test opens the URL it prints, opens a1 from nbgrader's Assignments list, runs every
+cell, answers part 1 by typing into its editor, runs it again, answers part 3 with the
+kernel flipped and follows the hint's link to the book, presses Validate and Submit. Then
+`make collect` and `make autograde`, and `make formgrader` shows the graded submission with
+the score the gradebook holds. Screenshots of each step go to ``_build/screenshots/lab_*.png``
+and ``formgrader_*.png``.
 """
 
 from __future__ import annotations
 
 import getpass
 import json
+import urllib.error
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +39,19 @@ PART_1 = [
     '        raise ValueError(f"the filter does not fit: (N - F + 2P)/S + 1 = {span / stride + 1}")',
     "    return span // stride + 1",
 ]
+# Part 3 with the classic mistake: the kernel flipped, a true convolution.
+PART_3_FLIPPED = [
+    "def correlate2d(x, w):",
+    "    FH, FW = w.shape",
+    "    H2, W2 = x.shape[0] - FH + 1, x.shape[1] - FW + 1",
+    "    out = np.zeros((H2, W2), dtype=np.result_type(x, w, 1.0))",
+    "    for i in range(H2):",
+    "        for j in range(W2):",
+    "            out[i, j] = np.sum(w[::-1, ::-1] * x[i:i + FH, j:j + FW])",
+    "    return out",
+]
+# The section the hint for a flipped kernel links to (tests/cnnlib/grading/test_book_sections.py checks the real page).
+SECTION = "book/01_convolution.html#convolution-or-cross-correlation"
 
 
 @dataclass
@@ -52,6 +68,12 @@ def course(tmp_path_factory: pytest.TempPathFactory) -> Course:
     root, exchange = scratch / "course", scratch / "exchange"
     root.mkdir()
     new_course(root, [A1])
+    # A stand-in for `make book`'s output: `make lab` serves it and links the hints to it.
+    page = root / "_build" / "html" / SECTION.split("#")[0]
+    page.parent.mkdir(parents=True)
+    (root / "_build" / "html" / "index.html").write_text("<html><body>The course</body></html>")
+    page.write_text(f'<html><body><section id="{SECTION.split("#")[1]}"><h2>Convolution or cross-correlation?</h2>'
+                    "</section></body></html>")
     checked(nbgrader("release_assignment", A1, cwd=root, NBGRADER_EXCHANGE=str(exchange)), "nbgrader release_assignment")
     return Course(root, exchange, scratch)
 
@@ -70,6 +92,26 @@ def test_make_lab_prints_its_url_and_serves_exercises_with_nbgrader(student_lab:
     assert '"@jupyter/nbgrader"' in page
     assert json.loads(get(student_lab.base + "/nbgrader_version?version=0.9.6", student_lab.token))["success"]
     assert "JupyterLab serves exercises/ at" in student_lab.output()
+
+
+def test_the_students_lab_has_no_instructor_tools(browser, student_lab: Server) -> None:
+    """Does the student's lab leave out Create Assignment and the Formgrader (page and server), keeping the Assignments list?"""
+    browser.get(student_lab.url)
+    lab.wait_for(browser, lambda d: d.find_elements(By.CSS_SELECTOR, ".jp-DirListing-item[title*='a1_convolution']"),
+                 "the file browser showing exercises/a1_convolution")
+    lab.dismiss_news(browser)
+    menu = f"//li[contains(@class,'lm-MenuBar-item')][{lab.xpath_text('Nbgrader')}]"
+    lab.wait_for(browser, lambda d: d.find_element(By.XPATH, menu), "the Nbgrader menu").click()
+    items = lab.wait_for(browser, lambda d: [e.text for e in d.find_elements(By.CSS_SELECTOR, ".lm-Menu .lm-Menu-itemLabel")
+                                             if e.is_displayed() and e.text], "the Nbgrader menu's items")
+    lab.shot(browser, "lab_0_nbgrader_menu")
+    assert items == ["Assignment List"], items
+    tabs = [tab.get_attribute("title") or tab.text for tab in browser.find_elements(By.CSS_SELECTOR, ".lm-TabBar-tab")]
+    assert not browser.find_elements(By.ID, "nbgrader-create_assignemnt"), tabs  # nbgrader's own id, spelled so
+    assert not any("Create Assignment" in tab for tab in tabs), tabs
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        get(student_lab.base + "/formgrader", student_lab.token)
+    assert refused.value.code == 404
 
 
 def test_a_student_works_on_a1_in_jupyterlab(browser, course: Course, student_lab: Server) -> None:
@@ -99,7 +141,7 @@ def test_a_student_works_on_a1_in_jupyterlab(browser, course: Course, student_la
     cells = lab.code_cells(browser)
     answer, test = lab.cell_index(browser, "def output_size("), lab.cell_index(browser, "check_equal(output_size(7, 3")
     failed = lab.cell_output(cells[test])
-    assert "NotImplementedError" in failed, failed  # what an unanswered part's placeholder raises
+    assert "Part 1 is not answered yet" in failed and "cnnlib/grading" not in failed, failed
     lab.scroll_to(browser, cells[test])
     lab.shot(browser, "lab_2_run_all_unanswered")
 
@@ -110,19 +152,36 @@ def test_a_student_works_on_a1_in_jupyterlab(browser, course: Course, student_la
     lab.wait_for(browser, lab.all_ran, "part 1 and its tests to run")
     tests = lab.code_cells(browser)[test]
     assert not tests.find_elements(By.CSS_SELECTOR, errors), f"part 1's visible tests still fail: {lab.cell_output(tests)}"
-    checks = lab.cell_output(tests).splitlines()  # each check prints its verdict
-    assert len(checks) >= 5 and all(line.endswith(": OK") for line in checks), checks
+    assert lab.cell_output(tests) == "Part 1: all visible checks pass (7 checks)"
     lab.scroll_to(browser, tests)
     lab.shot(browser, "lab_3_part1_answered_tests_pass")
+
+    answer, test = lab.cell_index(browser, "def correlate2d("), lab.cell_index(browser, "# The lecture's left-to-right")
+    lab.type_into(browser, lab.code_cells(browser)[answer], PART_3_FLIPPED)
+    lab.run_selected_cell(browser, lab.code_cells(browser)[answer])
+    lab.run_selected_cell(browser, lab.code_cells(browser)[test])
+    lab.wait_for(browser, lambda d: lab.all_ran(d) and d.find_elements(By.CSS_SELECTOR, errors), "part 3's tests to fail")
+    tests = lab.code_cells(browser)[test]
+    failed = lab.cell_output(tests)
+    # The message right under the test's line: no grading library source between them.
+    assert "cnnlib/grading" not in failed and "Visible test" not in failed, failed
+    assert "correlate2d is wrong" in failed and "Likely mistake: your output is a true convolution" in failed, failed
+    (link,) = [a.get_attribute("href") for a in tests.find_elements(By.CSS_SELECTOR, "a") if SECTION in a.get_attribute("href")]
+    assert link == f"http://localhost:{student_lab.base.rsplit(':', 1)[1]}/static/{SECTION}"
+    assert 'id="convolution-or-cross-correlation"' in get(link.replace("localhost", "127.0.0.1"), student_lab.token)
+    lab.scroll_to(browser, tests)
+    lab.shot(browser, "lab_3b_part3_hint_links_the_local_book")
 
     lab.toolbar_button(browser, "validate-button").click()
     verdict = lab.wait_for(browser, lambda d: d.find_element(By.CSS_SELECTOR, ".jp-Dialog #validation-message"),
                            "Validate's verdict", timeout=180)
     text = verdict.text
     lab.shot(browser, "lab_4_validate_verdict")
-    # Part 1 passes now; part 2 (zero_pad) is still unanswered and is named as failing.
+    # Part 1 passes now; part 2 (zero_pad) is still unanswered and is named as failing, under a summary by part.
     assert "zero_pad" in text and "failed" in text.lower(), text
     assert "check_equal(output_size" not in text, text
+    assert ("Your notebook, part by part:\n  Part 1: all visible checks pass\n  Part 2: not answered yet\n"
+            "  Part 3: fails: correlate2d is wrong") in text, text
     browser.find_element(By.CSS_SELECTOR, ".jp-Dialog .jp-mod-accept").click()
 
     browser.find_element(By.XPATH, "//li[contains(@class,'lm-TabBar-tab')][.//div[normalize-space(.)='Assignments']]").click()
@@ -156,6 +215,8 @@ def test_the_formgrader_shows_the_graded_submission(browser, course: Course) -> 
     assert score == 2
 
     with make_server("formgrader", course.root, free_port(), course.scratch) as grader:
+        # The instructor keeps what the student's lab leaves out.
+        assert "@jupyter/nbgrader:create-assignment" not in get(grader.base + "/lab", grader.token)
         browser.get(grader.base + f"/formgrader/manage_assignments?token={grader.token}")
         lab.wait_for(browser, lambda d: d.find_element(By.XPATH, f"//td//a[normalize-space(.)='{A1}']"),
                      "a1 in Manage Assignments")

@@ -16,9 +16,10 @@ def test_check_equal_accepts_lists_and_numpy_ints_but_not_floats_for_counts() ->
 
 
 def test_equal_problem_names_the_first_wrong_item_and_the_lengths() -> None:
-    """Is a short list named by its length, and a nested wrong value by its index?"""
+    """Is a short list named by its length, and a nested wrong shape shown whole, by its index?"""
     assert equal_problem([55, 55], (55, 55, 96), "volume") == "volume has 2 items, expected 3"
-    assert equal_problem(("CONV1", (55, 54, 96)), ("CONV1", (55, 55, 96)), "row") == "row[1][1] returned 54, expected 55"
+    shape = equal_problem(("CONV1", (55, 54, 96)), ("CONV1", (55, 55, 96)), "row")
+    assert shape == "row[1] is (55, 54, 96), expected (55, 55, 96)"
 
 
 def test_check_raises_wants_the_error_and_its_words(capsys: pytest.CaptureFixture[str]) -> None:

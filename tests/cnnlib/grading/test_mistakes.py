@@ -85,4 +85,4 @@ def test_a_sentence_links_its_book_page_under_the_published_url(monkeypatch: pyt
     monkeypatch.setenv("CNNLIB_BOOK_URL", "https://example.org/course/")
     message = MISTAKES["stride_ignored"].explain(stride=2)
     assert message.startswith("Likely mistake: your output matches stride 1 instead of stride 2")
-    assert message.endswith(" See https://example.org/course/book/02_spatial_arithmetic.html")
+    assert message.endswith(" See https://example.org/course/book/02_spatial_arithmetic.html#stride")
