@@ -124,14 +124,19 @@ collect-zip: $(STAMP)  ## Instructors: unpack an LMS download (downloaded/<assig
 	for a in $(ZIPPED); do $(NBGRADER) zip_collect $$a --force || exit 1; done
 
 # Sealed assignments are graded on every core first (cnnlib/grading/sealed/batch.py); nbgrader then
-# records each result in the gradebook, and the class report follows (reports/<assignment>.html).
+# records each result in the gradebook, one assignment at a time, skipping the submissions that
+# failed on an earlier run for the same files (autograded/.sealed/<assignment>.known: their
+# traceback is not printed again), and the class report follows (reports/<assignment>.html), ending
+# with the table of the submissions that could not be graded and why. Exit status: 0 when every
+# submission was graded and recorded, 1 when one or more could not be (the table names them).
 autograde: $(STAMP)  ## Instructors: run every new submission with the hidden tests (or STUDENT=id's again), into autograded/ and the gradebook
-	$(NBGRADER_ENV) $(BIN)/python -m cnnlib.grading.sealed.batch . "$(ASSIGNMENT)" $(STUDENT)
-	$(NBGRADER) autograde "$(ASSIGNMENT)" $(ONE_STUDENT); status=$$?; \
-	  $(NBGRADER_ENV) $(BIN)/python -m cnnlib.grading.sealed.report . "$(ASSIGNMENT)"; exit $$status
-
-feedback: $(STAMP)  ## Instructors: write feedback HTML (hidden tests hidden, known mistakes named) into feedback/
-	$(NBGRADER) generate_feedback "$(ASSIGNMENT)" $(ONE_STUDENT)
+	@status=0; $(NBGRADER_ENV) $(BIN)/python -m cnnlib.grading.sealed.batch . "$(ASSIGNMENT)" $(if $(STUDENT),"$(STUDENT)") || status=1; \
+	for a in $(EACH_ASSIGNMENT); do \
+	  ls -d submitted/*/$$a >/dev/null 2>&1 || continue; \
+	  $(NBGRADER) autograde "$$a" $(ONE_STUDENT) \
+	    $(if $(STUDENT),,--CourseDirectory.student_id_exclude="$$(cat autograded/.sealed/$$a.known 2>/dev/null)") || status=1; \
+	done; \
+	$(NBGRADER_ENV) $(BIN)/python -m cnnlib.grading.sealed.report . "$(ASSIGNMENT)" || status=1; exit $$status
 
 # Feedback goes back only to submissions that came through the exchange, which hold the
 # submission_secret.txt that names the student's copy; the others (an LMS's) are listed and left out.

@@ -27,6 +27,7 @@ from cnnlib.grading.late import LatePenalty, RecordDueDate
 from cnnlib.grading.overwrite import RestoreHiddenTests
 from cnnlib.grading.sealed.execute import SealedExecute
 from cnnlib.grading.sealed.flags import SaveAutoGradesAndFlags
+from cnnlib.grading.sealed.sanitize import MatchCells
 
 c = get_config()  # noqa: F821 - provided by traitlets when nbgrader loads this file
 
@@ -69,12 +70,15 @@ c.LatePenalty.deadlines = {
 }
 c.AssignLatePenalties.plugin_class = LatePenalty
 
-# Autograde's first pass, nbgrader's list with two changes: RecordDueDate writes the due
-# date above, and RestoreHiddenTests (cnnlib/grading/overwrite.py) puts the hidden tests
-# back without a checksum warning for each test cell left as released, while a locked
-# cell the student edited is still reported.
+# Autograde's first pass, nbgrader's list with three changes: RecordDueDate writes the due
+# date above; MatchCells (cnnlib/grading/sealed/sanitize.py) takes the notebook that holds
+# the student's work (a renamed or duplicated one is found and flagged) and finds its cells
+# by content and position, so that no edited grade_id or metadata, and no other assignment's
+# notebook, can stop it from being graded; and RestoreHiddenTests (cnnlib/grading/overwrite.py)
+# puts the hidden tests back without a checksum warning for each test cell left as released,
+# while a locked cell the student edited is still reported.
 c.Autograde.sanitize_preprocessors = [
-    RecordDueDate, ClearOutput, DeduplicateIds, OverwriteKernelspec, RestoreHiddenTests, CheckCellMetadata,
+    RecordDueDate, MatchCells, ClearOutput, DeduplicateIds, OverwriteKernelspec, RestoreHiddenTests, CheckCellMetadata,
 ]
 # A deleted test cell is put back from the gradebook and graded, instead of scoring zero
 # and waiting for a grader.
