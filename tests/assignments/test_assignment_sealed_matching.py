@@ -5,8 +5,9 @@ test cell's grade_id changed, two answers' grade_ids swapped, an answer's metada
 copied onto a scratch cell, an answer's metadata removed; assignment 2's notebook
 saved under assignment 1's name; the work done in ``a1_convolution-Copy1.ipynb``
 beside the untouched release, or in ``a1_convolution (1).ipynb`` alone, or in two
-notebooks that differ; a file that is not JSON; and a student id with a space and
-a non-ASCII letter. Cells are found by content and position
+notebooks that differ; a file that is not JSON; a student id with a space and a
+non-ASCII letter; and correct work that searches the machine for other courses'
+solutions and classmates' submissions (planted in a system folder). Cells are found by content and position
 (cnnlib/grading/sealed/match.py), the notebook with the work by its answers
 (choose.py).
 """
@@ -14,6 +15,7 @@ a non-ASCII letter. Cells are found by content and position
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterator
 
 import nbformat
 import pytest
@@ -21,6 +23,7 @@ import pytest
 from cnnlib.grading.sealed import sandbox
 from tests.assignments.answers import WRONG_ANSWERS
 from tests.assignments.course import A1, EXERCISES, REPO, Course, answered, cell, make, new_course, notebook_of, submit
+from tests.cnnlib.grading.sealed.planted import Planted, planted, spy
 
 pytestmark = pytest.mark.skipif(sandbox._bwrap() is None, reason="bubblewrap is not installed (apt-get install bubblewrap)")
 A2 = "a2_pooling_and_networks"
@@ -35,7 +38,12 @@ def swapped_ids(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory: pytest.TempPathFactory) -> dict:
+def graded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
+    with planted() as secret:
+        yield grade_class(tmp_path_factory, secret)
+
+
+def grade_class(tmp_path_factory: pytest.TempPathFactory, secret: Planted) -> dict:
     root = tmp_path_factory.mktemp("matching") / "course"
     root.mkdir()
     new_course(root, [A1])
@@ -64,13 +72,16 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> dict:
     nbformat.write(answered(root), folder / f"{A1}-Copy1.ipynb")
     submit(root, A1, "broken-json", release).write_text('{"cells": [')
     submit(root, A1, GINA, answered(root, KERNEL_FLIPPED.edits))
+    looks = answered(root)  # correct work, then a search of the machine for other people's notebooks
+    cell(looks, "worked_numbers").source += "\n" + spy([secret.solutions, secret.classmate, root / "gradebook.db"])
+    submit(root, A1, "spy", looks)
     first = make("autograde", root)
     again = make("autograde", root)
     submit(root, A1, GINA, answered(root))  # she hands in the fix; the instructor grades her again by name
     gina = make("autograde", root, STUDENT=GINA)
     make("grades", root)
     return {"root": root, "course": Course(root), "first": first, "again": again, "gina": gina,
-            "log": first.stdout + first.stderr}
+            "log": first.stdout + first.stderr, "marker": secret.marker}
 
 
 @pytest.mark.parametrize(("student", "flag"), [
@@ -121,7 +132,15 @@ def test_the_reasons_come_once_in_a_table_and_a_rerun_repeats_no_traceback(grade
 def test_a_student_id_with_a_space_and_an_umlaut_works(graded: dict) -> None:
     """Does `make autograde STUDENT="gina müller"` grade her fixed notebook again, and no one else?"""
     output = graded["gina"].stdout + graded["gina"].stderr
-    assert graded["gina"].returncode in (0, 1), output[-3000:]
-    assert "unrecognized arguments" not in output
+    assert "unrecognized arguments" not in output and f"Creating/updating student with ID '{GINA}'" in output
     assert graded["course"].grades()[A1, GINA] == (17.0, 17.0), output[-3000:]
     assert "/copy1/" not in output
+
+
+def test_an_answer_cell_reads_no_other_course_and_no_classmate(graded: dict) -> None:
+    """Does an answer that searches the machine find neither another course copy's solutions in a system folder nor a
+    classmate's submission in an exchange, nor the gradebook, while its correct work scores 17 of 17?"""
+    assert graded["course"].grades()[A1, "spy"] == (17.0, 17.0)
+    printed = "".join(o.get("text", "") for o in cell(graded["course"].autograded(A1, "spy"), "worked_numbers").outputs)
+    assert "searched the file system" in printed and printed.count("refused FileNotFoundError") == 3, printed[-2000:]
+    assert graded["marker"] not in printed and "BEGIN HIDDEN TESTS" not in printed

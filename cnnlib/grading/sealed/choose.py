@@ -102,8 +102,8 @@ def choose(folder: Path, notebook: str, source: NotebookNode, others: dict[str, 
     if foreign:
         path = expected if expected in foreign else min(foreign)
         what = f"{path.name} is assignment {foreign[path]}'s notebook"
-        return Choice(path, [f"{MANUAL}{what}, not {notebook}'s: graded as empty; ask the student for "
-                             f"{expected.name}"], problem=f"another assignment's notebook ({what})")
+        return Choice(path, [f"{MANUAL}{path.name} holds no work of {notebook}: ask the student for {expected.name}"],
+                      problem=f"another assignment's notebook ({what})")
     if unread:
         return Choice(None, problem="; ".join(f"{p.name}: {why}" for p, why in unread.items()))
     return Choice(None, problem="no notebook submitted" + (f" (only {', '.join(p.name for p in folder.iterdir())})"
