@@ -138,12 +138,19 @@ autograde: $(STAMP)  ## Instructors: run every new submission with the hidden te
 	done; \
 	$(NBGRADER_ENV) $(BIN)/python -m cnnlib.grading.sealed.report . "$(ASSIGNMENT)" || status=1; exit $$status
 
+# Feedback, then the submissions it left out (could not be graded) and the grades still pending
+# (written answers that wait for a grader show as 0 until graded), by name (feedback_check.py).
+feedback: $(STAMP)  ## Instructors: write feedback HTML (hidden tests hidden, known mistakes named) into feedback/; names what is left out or pending
+	@$(NBGRADER) generate_feedback "$(ASSIGNMENT)" $(ONE_STUDENT); status=$$?; \
+	$(NBGRADER_ENV) $(BIN)/python -m cnnlib.grading.sealed.feedback_check . "$(ASSIGNMENT)" $(if $(STUDENT),"$(STUDENT)"); \
+	exit $$status
+
 # Feedback goes back only to submissions that came through the exchange, which hold the
 # submission_secret.txt that names the student's copy; the others (an LMS's) are listed and left out.
 release-feedback: feedback  ## Instructors: hand the feedback back through the exchange; students run nbgrader fetch_feedback
 	mkdir -p $(EXCHANGE) && chmod 777 $(EXCHANGE)
 	for a in $(EACH_ASSIGNMENT); do \
-	  skip=$$(for d in feedback/*/$$a; do test ! -d $$d -o -f $$d/submission_secret.txt || basename $${d%/*}; done | paste -sd, -); \
+	  skip=$$(for d in feedback/$(if $(STUDENT),"$(STUDENT)",*)/$$a; do test ! -d "$$d" -o -f "$$d/submission_secret.txt" || basename "$${d%/*}"; done | paste -sd, -); \
 	  test -z "$$skip" || echo "$$a: not submitted through the exchange, so not released: $$skip"; \
 	  NBGRADER_EXCHANGE=$(EXCHANGE) $(NBGRADER) release_feedback $$a $(if $(STUDENT),--student="$(STUDENT)") \
 	    --CourseDirectory.student_id_exclude="$$skip" || exit 1; done

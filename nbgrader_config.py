@@ -22,7 +22,7 @@ from nbgrader.preprocessors import (
 )
 
 from cnnlib.grading.export import PartsCsvExport
-from cnnlib.grading.feedback import HideHiddenTests
+from cnnlib.grading.feedback import TEMPLATES, HideHiddenTests
 from cnnlib.grading.late import LatePenalty, RecordDueDate
 from cnnlib.grading.overwrite import RestoreHiddenTests
 from cnnlib.grading.sealed.execute import SealedExecute
@@ -55,6 +55,9 @@ c.Execute.timeout = 300
 # Feedback shows which hidden test failed and why, never its code; known
 # mistakes get a sentence and a link to the book (cnnlib/grading/feedback.py).
 c.GenerateFeedback.preprocessors = [GetGrades, CSSHTMLHeaderPreprocessor, HideHiddenTests]
+# Its formulas render offline: MathJax goes into the page itself instead of coming from a CDN.
+c.HTMLExporter.extra_template_basedirs = TEMPLATES
+c.HTMLExporter.filters = {"mathjax_script": "cnnlib.grading.feedback.mathjax_script"}
 
 # Due dates and late penalties, per assignment. `make autograde` writes each due date
 # into the gradebook (an assignment with "due": None keeps the gradebook's, none or the

@@ -29,6 +29,7 @@ pytestmark = pytest.mark.skipif(sandbox._bwrap() is None, reason="bubblewrap is 
 A2 = "a2_pooling_and_networks"
 KERNEL_FLIPPED = next(w for w in WRONG_ANSWERS if w.student == "kernel-flipped")
 GINA = "gina müller"
+FORMULA = r"$y = \sum_i w_i x_i + b$"
 
 
 def swapped_ids(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -74,14 +75,17 @@ def grade_class(tmp_path_factory: pytest.TempPathFactory, secret: Planted) -> di
     submit(root, A1, GINA, answered(root, KERNEL_FLIPPED.edits))
     looks = answered(root)  # correct work, then a search of the machine for other people's notebooks
     cell(looks, "worked_numbers").source += "\n" + spy([secret.solutions, secret.classmate, root / "gradebook.db"])
+    looks.cells.append(nbformat.v4.new_markdown_cell(f"My note: {FORMULA}"))  # shown in the feedback
     submit(root, A1, "spy", looks)
     first = make("autograde", root)
     again = make("autograde", root)
     submit(root, A1, GINA, answered(root))  # she hands in the fix; the instructor grades her again by name
     gina = make("autograde", root, STUDENT=GINA)
+    feedback = make("feedback", root)
+    released = make("release-feedback", root, STUDENT=GINA, EXCHANGE=root / "exchange")
     make("grades", root)
-    return {"root": root, "course": Course(root), "first": first, "again": again, "gina": gina,
-            "log": first.stdout + first.stderr, "marker": secret.marker}
+    return {"root": root, "course": Course(root), "first": first, "again": again, "gina": gina, "feedback": feedback,
+            "released": released, "log": first.stdout + first.stderr, "marker": secret.marker}
 
 
 @pytest.mark.parametrize(("student", "flag"), [
@@ -130,7 +134,12 @@ def test_the_reasons_come_once_in_a_table_and_a_rerun_repeats_no_traceback(grade
 
 
 def test_a_student_id_with_a_space_and_an_umlaut_works(graded: dict) -> None:
-    """Does `make autograde STUDENT="gina müller"` grade her fixed notebook again, and no one else?"""
+    """Does `make autograde STUDENT="gina müller"` grade her fixed notebook again, and no one else, and does
+    `make release-feedback STUDENT="gina müller"` pass her name whole?"""
+    released = graded["released"].stdout + graded["released"].stderr
+    assert graded["released"].returncode == 0, released[-3000:]
+    assert f"{A1}: not submitted through the exchange, so not released: {GINA}" in released
+    assert "unexpected operator" not in released
     output = graded["gina"].stdout + graded["gina"].stderr
     assert "unrecognized arguments" not in output and f"Creating/updating student with ID '{GINA}'" in output
     assert graded["course"].grades()[A1, GINA] == (17.0, 17.0), output[-3000:]
@@ -144,3 +153,30 @@ def test_an_answer_cell_reads_no_other_course_and_no_classmate(graded: dict) -> 
     printed = "".join(o.get("text", "") for o in cell(graded["course"].autograded(A1, "spy"), "worked_numbers").outputs)
     assert "searched the file system" in printed and printed.count("refused FileNotFoundError") == 3, printed[-2000:]
     assert graded["marker"] not in printed and "BEGIN HIDDEN TESTS" not in printed
+
+
+def test_make_feedback_names_what_it_left_out_and_what_is_pending(graded: dict) -> None:
+    """Does `make feedback` name the submission it could not write feedback for, with the reason, and warn that a
+    grade waits for a grader?"""
+    output = graded["feedback"].stdout + graded["feedback"].stderr
+    assert f"{A1}: no feedback for broken-json: {A1}.ipynb: not valid JSON" in output, output[-3000:]
+    assert f"WARNING {A1}: two-works's feedback shows test_output_size at zero: waiting for a grader" in output
+
+
+def test_the_feedback_renders_formulas_offline(graded: dict) -> None:
+    """Does a feedback page typeset its formulas in a browser that can reach nothing but this machine?"""
+    from tests.book.conftest import start_chromium
+
+    page = graded["root"] / "feedback" / "spy" / A1 / f"{A1}.html"
+    assert "cdnjs" not in page.read_text()
+    browser = start_chromium()
+    try:
+        browser.get(page.as_uri())
+        typeset = browser.execute_async_script(
+            "const done = arguments[0];"
+            "const wait = () => window.MathJax && MathJax.startup && MathJax.startup.promise;"
+            "const go = () => wait() ? MathJax.startup.promise.then(() => done(document.querySelectorAll("
+            "'mjx-container svg').length)) : setTimeout(go, 100); go();")
+    finally:
+        browser.quit()
+    assert typeset >= 1
