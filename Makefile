@@ -63,13 +63,16 @@ $(HUB_PROXY): tools/hub/package.json tools/hub/package-lock.json
 	  npm ci --prefix $(VENV)/node --no-audit --no-fund --loglevel=error && touch $@; \
 	else echo "hub-deps: no npm here (make system-deps installs it with apt-get); the hub test will be skipped"; fi
 
+# HUB_PYTHON must be a folder every hub user can reach: outside the clone when it lies in a private home
+# (then hub-deps says so and goes on: the hub test builds its own outside; `make hub` needs HUB_PYTHON set).
+HUB_PYTHON ?= $(VENV)/hub-python
 hub-deps: $(STAMP) $(HUB_PROXY)  ## JupyterHub's proxy (npm) and a Python every hub user can run, for `make hub` and its test
-	$(BIN)/python tools/hub/user_python.py $(VENV)/hub-python
+	-$(BIN)/python tools/hub/user_python.py "$(HUB_PYTHON)"
 
 HUB_EXCHANGE ?= /srv/nbgrader/exchange
-hub: hub-deps  ## As root: the course's JupyterHub on http://127.0.0.1:8000 (tools/hub/jupyterhub_config.py; see README)
+hub: hub-deps  ## As root: the course's JupyterHub on http://127.0.0.1:8000, PAM logins (tools/hub/jupyterhub_config.py; see README)
 	mkdir -p $(HUB_EXCHANGE) /srv/jupyterhub && chmod 1777 $(HUB_EXCHANGE) && chmod 700 /srv/jupyterhub
-	NBGRADER_EXCHANGE=$(HUB_EXCHANGE) COURSE_HUB_PYTHON=$$($(BIN)/python tools/hub/user_python.py $(VENV)/hub-python) $(BIN)/python -m jupyterhub -f tools/hub/jupyterhub_config.py
+	NBGRADER_EXCHANGE=$(HUB_EXCHANGE) COURSE_HUB_PYTHON=$$($(BIN)/python tools/hub/user_python.py "$(HUB_PYTHON)") $(BIN)/python -m jupyterhub -f tools/hub/jupyterhub_config.py
 
 test: $(STAMP) system-deps hub-deps lint book-strict  ## Set up, lint, build the book with warnings as errors, run every test
 	$(BIN)/python -m pytest

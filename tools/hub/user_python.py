@@ -139,4 +139,7 @@ def relocate(binary: Path, libdir: Path) -> None:
 if __name__ == "__main__":
     if len(sys.argv) != 2:
         sys.exit("usage: user_python.py DEST")
-    print(user_python(Path(sys.argv[1])))
+    try:
+        print(user_python(Path(sys.argv[1])))
+    except PermissionError as error:
+        sys.exit(f"user_python.py: {error}")
