@@ -21,6 +21,7 @@ from nbformat import NotebookNode
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import NbGraderPreprocessor
 
+from cnnlib.grading.sealed.batch import others_of
 from cnnlib.grading.sealed.choose import choose, read
 from cnnlib.grading.sealed.match import match
 
@@ -42,11 +43,7 @@ class MatchCells(NbGraderPreprocessor):
         if not source_path.exists():
             return nb, resources
         source = nbformat.read(source_path, as_version=4)
-        others = {}
-        for path in sorted(source_folder.parent.glob("*/*.ipynb")):
-            other, _ = read(path) if path.parent.name != assignment else (None, "")
-            if other is not None:
-                others[path.parent.name] = other
+        others = others_of(source_folder.parent.parent, source_folder.parent.name, assignment)
         folder = Path(coursedir.format_path(coursedir.submitted_directory, student, assignment))
         choice = choose(folder, notebook, source, others)
         expected = folder / f"{notebook}.ipynb"
