@@ -15,7 +15,7 @@ gradebook one submission after another, only records.
 Each submission's notebook is the one that holds the student's work
 (:mod:`.choose`: a renamed or duplicated notebook is found and flagged), its cells
 found by content and position (:mod:`.match`). A submission that cannot be graded
-(no notebook, unreadable JSON, not a notebook) gets its reason in
+(no notebook, unreadable JSON, not a notebook, a sandbox that cannot start) gets its reason in
 ``autograded/.sealed/<student>/<assignment>/problem.json``, which the class report
 lists in one table; the batch never stops on one. A reason seen on an earlier run
 for the same files is a known failure: the student is listed in
@@ -45,7 +45,7 @@ from cnnlib.grading.sealed.choose import choose, link_expected, read
 from cnnlib.grading.sealed.kernel import grade_in_kernel
 from cnnlib.grading.sealed.match import match
 from cnnlib.grading.sealed.runner import CellResult, Graded, grade
-from cnnlib.grading.sealed.sandbox import isolation
+from cnnlib.grading.sealed.sandbox import check, isolation
 from cnnlib.grading.sealed.structure import BOUNDS, Bounds, answers_of, structure
 
 CACHE = Path("autograded") / ".sealed"
@@ -108,10 +108,11 @@ def _grade_one(course: str, source_dir: str, student: str, assignment: str, note
     return student, time.perf_counter() - start, choice.problem
 
 
-def record_problem(course: Path, student: str, assignment: str, problem: str, folder: Path, graded: bool) -> None:
+def record_problem(course: Path, student: str, assignment: str, problem: str, folder: Path, graded: bool,
+                   skip: bool = False) -> None:
     """Keep (or clear) why a submission could not be graded as handed in (``graded``: whether a notebook of it is
     graded all the same), with a digest of its files and how many runs have seen it: a problem seen before for the
-    same files is a known failure."""
+    same files is a known failure, and so is one nbgrader must ``skip`` at once (a sandbox that cannot start)."""
     path = course / CACHE / student / assignment / "problem.json"
     if not problem:
         path.unlink(missing_ok=True)
@@ -125,7 +126,8 @@ def record_problem(course: Path, student: str, assignment: str, problem: str, fo
         before = {}
     runs = before.get("runs", 0) + 1 if before.get("digest") == files.hexdigest() else 1
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({"problem": problem, "digest": files.hexdigest(), "runs": runs, "graded": graded}))
+    path.write_text(json.dumps({"problem": problem, "digest": files.hexdigest(), "runs": runs, "graded": graded,
+                                "skip": skip}))
 
 
 def problems(course: Path, assignment: str) -> dict[str, dict]:
@@ -158,6 +160,13 @@ def run(course: Path, assignment: str, student: str | None = None, bounds: Bound
     print(f"Grading {len(todo)} submissions of {assignment} {way}, {workers} at a time. Isolation: {isolation()}")
     times: dict[str, float] = {}
     failed: list[str] = []
+    broken = check() if todo else ""
+    if broken:  # every cell would fail alike: nothing is graded, and nbgrader is told to skip them all
+        print(f"The sandbox cannot start here ({broken}): no submission is graded")
+        for who, _ in todo:
+            folder = course / "submitted" / who / assignment
+            record_problem(course, who, assignment, f"sandbox failure: {broken}", folder, graded=False, skip=True)
+        failed, todo = [who for who, _ in todo], []
     start = time.perf_counter()
     with ProcessPoolExecutor(max_workers=workers) as pool:
         futures = [pool.submit(_grade_one, str(course), source_dir, s, assignment, nb, bounds, how) for s, nb in todo]
@@ -173,7 +182,8 @@ def run(course: Path, assignment: str, student: str | None = None, bounds: Bound
         print()
     if failed:
         print(f"{len(failed)} of them could not be graded as handed in; the table at the end gives each reason")
-    known = [who for who, seen in problems(course, assignment).items() if seen["runs"] > 1 and not seen["graded"]]
+    known = [who for who, seen in problems(course, assignment).items()
+             if (seen["runs"] > 1 or seen.get("skip")) and not seen["graded"]]
     (course / CACHE).mkdir(parents=True, exist_ok=True)
     (course / CACHE / f"{assignment}.known").write_text(",".join(known))
     return times

@@ -170,6 +170,28 @@ def start(argv: list[str], workdir: Path, limits: Limits = Limits(), *, stderr: 
     return Sandboxed(process, list(dict.fromkeys(cgroups.values())))
 
 
+def check() -> str:
+    """Why the sandbox cannot run a program on this machine (bubblewrap's own error), or "" when it can.
+
+    A sandbox that cannot start (no unprivileged user namespaces, say) would fail every cell of every
+    submission alike; the batch reports this once per submission instead of grading them all as zero.
+    """
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="cnnlib-sandbox-check-") as workdir:
+        box = start([sys.executable, "-c", "print('ok')"], Path(workdir), stderr=subprocess.PIPE)
+        try:
+            out, err = box.process.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            out, err = b"", b"no answer within 60 s"
+        finally:
+            stop(box)
+    if box.process.returncode == 0 and out.strip() == b"ok":
+        return ""
+    said = err.decode(errors="replace").strip().splitlines()
+    return f"exit status {box.process.returncode}" + (f": {said[-1]}" if said else "")
+
+
 def stop(sandbox: Sandboxed) -> None:
     """Kill the sandbox's whole process group and every process left in its cgroups, then remove them."""
     try:
