@@ -78,7 +78,7 @@ def _cgroup_dirs(name: str) -> dict[str, Path]:
 SYSTEM = ("/usr/lib", "/usr/lib64", "/usr/lib32", "/usr/libx32", "/usr/bin")
 ETC = ("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/localtime", "/etc/nsswitch.conf",
        "/etc/mime.types", "/etc/fonts")  # the dynamic linker's cache and paths, the time zone, name lookup, mimetypes, fonts
-LINKS = ("/bin", "/lib", "/lib64", "/lib32", "/libx32", "/sbin")  # merged /usr: links into /usr, made as links
+LINKS = ("/bin", "/lib", "/lib64", "/lib32", "/libx32")  # merged /usr: links into /usr, made as links
 
 
 def isolation() -> str:
