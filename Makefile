@@ -71,8 +71,11 @@ $(HUB_PROXY): tools/hub/package.json tools/hub/package-lock.json
 	  npm ci --prefix $(VENV)/node --no-audit --no-fund --loglevel=error && touch $@; \
 	else echo "hub-deps: no npm here (make system-deps installs it with apt-get); the hub test will be skipped"; fi
 
+# HUB_PYTHON must be a folder every hub user can reach: outside the clone when it lies in a private home
+# (then hub-deps says so and goes on: the hub test builds its own outside; `make hub` needs HUB_PYTHON set).
+HUB_PYTHON ?= $(VENV)/hub-python
 hub-deps: $(STAMP) $(HUB_PROXY)  ## JupyterHub's proxy (npm) and a Python every hub user can run, for `make hub` and its test
-	$(BIN)/python tools/hub/user_python.py $(VENV)/hub-python
+	-$(BIN)/python tools/hub/user_python.py "$(HUB_PYTHON)"
 
 # ConvNetJS, the peer that benchmarks/convnet_js.py races the in-browser convnet against: an npm
 # package pinned in tools/convnetjs/package-lock.json, installed beside the venv like the hub's proxy.
@@ -86,9 +89,9 @@ $(CONVNETJS): tools/convnetjs/package.json tools/convnetjs/package-lock.json
 convnetjs: $(STAMP) $(CONVNETJS)  ## ConvNetJS (npm), the peer of the in-browser convnet's benchmark and its test
 
 HUB_EXCHANGE ?= /srv/nbgrader/exchange
-hub: hub-deps  ## As root: the course's JupyterHub on http://127.0.0.1:8000 (tools/hub/jupyterhub_config.py; see README)
+hub: hub-deps  ## As root: the course's JupyterHub on http://127.0.0.1:8000, PAM logins (tools/hub/jupyterhub_config.py; see README)
 	mkdir -p $(HUB_EXCHANGE) /srv/jupyterhub && chmod 1777 $(HUB_EXCHANGE) && chmod 700 /srv/jupyterhub
-	NBGRADER_EXCHANGE=$(HUB_EXCHANGE) COURSE_HUB_PYTHON=$$($(BIN)/python tools/hub/user_python.py $(VENV)/hub-python) $(BIN)/python -m jupyterhub -f tools/hub/jupyterhub_config.py
+	NBGRADER_EXCHANGE=$(HUB_EXCHANGE) COURSE_HUB_PYTHON=$$($(BIN)/python tools/hub/user_python.py "$(HUB_PYTHON)") $(BIN)/python -m jupyterhub -f tools/hub/jupyterhub_config.py
 
 test: $(STAMP) system-deps hub-deps convnetjs lint book-strict  ## Set up, lint, build the book with warnings as errors, run every test
 	$(BIN)/python -m pytest
@@ -144,21 +147,33 @@ collect-zip: $(STAMP)  ## Instructors: unpack an LMS download (downloaded/<assig
 	for a in $(ZIPPED); do $(NBGRADER) zip_collect $$a --force || exit 1; done
 
 # Sealed assignments are graded on every core first (cnnlib/grading/sealed/batch.py); nbgrader then
-# records each result in the gradebook, and the class report follows (reports/<assignment>.html).
+# records each result in the gradebook, one assignment at a time, skipping the submissions that
+# failed on an earlier run for the same files (autograded/.sealed/<assignment>.known: their
+# traceback is not printed again), and the class report follows (reports/<assignment>.html), ending
+# with the table of the submissions that could not be graded and why. Exit status: 0 when every
+# submission was graded and recorded, 1 when one or more could not be (the table names them).
 autograde: $(STAMP)  ## Instructors: run every new submission with the hidden tests (or STUDENT=id's again), into autograded/ and the gradebook
-	$(NBGRADER_ENV) $(BIN)/python -m cnnlib.grading.sealed.batch . "$(ASSIGNMENT)" $(STUDENT)
-	$(NBGRADER) autograde "$(ASSIGNMENT)" $(ONE_STUDENT); status=$$?; \
-	  $(NBGRADER_ENV) $(BIN)/python -m cnnlib.grading.sealed.report . "$(ASSIGNMENT)"; exit $$status
+	@status=0; $(NBGRADER_ENV) $(BIN)/python -m cnnlib.grading.sealed.batch . "$(ASSIGNMENT)" $(if $(STUDENT),"$(STUDENT)") || status=1; \
+	for a in $(EACH_ASSIGNMENT); do \
+	  ls -d submitted/*/$$a >/dev/null 2>&1 || continue; \
+	  $(NBGRADER) autograde "$$a" $(ONE_STUDENT) \
+	    $(if $(STUDENT),,--CourseDirectory.student_id_exclude="$$(cat autograded/.sealed/$$a.known 2>/dev/null)") || status=1; \
+	done; \
+	$(NBGRADER_ENV) $(BIN)/python -m cnnlib.grading.sealed.report . "$(ASSIGNMENT)" || status=1; exit $$status
 
-feedback: $(STAMP)  ## Instructors: write feedback HTML (hidden tests hidden, known mistakes named) into feedback/
-	$(NBGRADER) generate_feedback "$(ASSIGNMENT)" $(ONE_STUDENT)
+# Feedback, then the submissions it left out (could not be graded) and the grades still pending
+# (written answers that wait for a grader show as 0 until graded), by name (feedback_check.py).
+feedback: $(STAMP)  ## Instructors: write feedback HTML (hidden tests hidden, known mistakes named) into feedback/; names what is left out or pending
+	@$(NBGRADER) generate_feedback "$(ASSIGNMENT)" $(ONE_STUDENT); status=$$?; \
+	$(NBGRADER_ENV) $(BIN)/python -m cnnlib.grading.sealed.feedback_check . "$(ASSIGNMENT)" $(if $(STUDENT),"$(STUDENT)"); \
+	exit $$status
 
 # Feedback goes back only to submissions that came through the exchange, which hold the
 # submission_secret.txt that names the student's copy; the others (an LMS's) are listed and left out.
 release-feedback: feedback  ## Instructors: hand the feedback back through the exchange; students run nbgrader fetch_feedback
 	mkdir -p $(EXCHANGE) && chmod 777 $(EXCHANGE)
 	for a in $(EACH_ASSIGNMENT); do \
-	  skip=$$(for d in feedback/*/$$a; do test ! -d $$d -o -f $$d/submission_secret.txt || basename $${d%/*}; done | paste -sd, -); \
+	  skip=$$(for d in feedback/$(if $(STUDENT),"$(STUDENT)",*)/$$a; do test ! -d "$$d" -o -f "$$d/submission_secret.txt" || basename "$${d%/*}"; done | paste -sd, -); \
 	  test -z "$$skip" || echo "$$a: not submitted through the exchange, so not released: $$skip"; \
 	  NBGRADER_EXCHANGE=$(EXCHANGE) $(NBGRADER) release_feedback $$a $(if $(STUDENT),--student="$(STUDENT)") \
 	    --CourseDirectory.student_id_exclude="$$skip" || exit 1; done

@@ -22,11 +22,12 @@ from nbgrader.preprocessors import (
 )
 
 from cnnlib.grading.export import PartsCsvExport
-from cnnlib.grading.feedback import HideHiddenTests
+from cnnlib.grading.feedback import TEMPLATES, HideHiddenTests
 from cnnlib.grading.late import LatePenalty, RecordDueDate
 from cnnlib.grading.overwrite import RestoreHiddenTests
 from cnnlib.grading.sealed.execute import SealedExecute
 from cnnlib.grading.sealed.flags import SaveAutoGradesAndFlags
+from cnnlib.grading.sealed.sanitize import MatchCells
 
 c = get_config()  # noqa: F821 - provided by traitlets when nbgrader loads this file
 
@@ -54,6 +55,9 @@ c.Execute.timeout = 300
 # Feedback shows which hidden test failed and why, never its code; known
 # mistakes get a sentence and a link to the book (cnnlib/grading/feedback.py).
 c.GenerateFeedback.preprocessors = [GetGrades, CSSHTMLHeaderPreprocessor, HideHiddenTests]
+# Its formulas render offline: MathJax goes into the page itself instead of coming from a CDN.
+c.HTMLExporter.extra_template_basedirs = TEMPLATES
+c.HTMLExporter.filters = {"mathjax_script": "cnnlib.grading.feedback.mathjax_script"}
 
 # Due dates and late penalties, per assignment. `make autograde` writes each due date
 # into the gradebook (an assignment with "due": None keeps the gradebook's, none or the
@@ -69,12 +73,15 @@ c.LatePenalty.deadlines = {
 }
 c.AssignLatePenalties.plugin_class = LatePenalty
 
-# Autograde's first pass, nbgrader's list with two changes: RecordDueDate writes the due
-# date above, and RestoreHiddenTests (cnnlib/grading/overwrite.py) puts the hidden tests
-# back without a checksum warning for each test cell left as released, while a locked
-# cell the student edited is still reported.
+# Autograde's first pass, nbgrader's list with three changes: RecordDueDate writes the due
+# date above; MatchCells (cnnlib/grading/sealed/sanitize.py) takes the notebook that holds
+# the student's work (a renamed or duplicated one is found and flagged) and finds its cells
+# by content and position, so that no edited grade_id or metadata, and no other assignment's
+# notebook, can stop it from being graded; and RestoreHiddenTests (cnnlib/grading/overwrite.py)
+# puts the hidden tests back without a checksum warning for each test cell left as released,
+# while a locked cell the student edited is still reported.
 c.Autograde.sanitize_preprocessors = [
-    RecordDueDate, ClearOutput, DeduplicateIds, OverwriteKernelspec, RestoreHiddenTests, CheckCellMetadata,
+    RecordDueDate, MatchCells, ClearOutput, DeduplicateIds, OverwriteKernelspec, RestoreHiddenTests, CheckCellMetadata,
 ]
 # A deleted test cell is put back from the gradebook and graded, instead of scoring zero
 # and waiting for a grader.

@@ -13,19 +13,38 @@ by default a student reads the hidden tests, and with them the answers.
 A known mistake's sentence (see :mod:`cnnlib.grading.mistakes`) moves out of
 the error into a highlighted paragraph with a link to its book section, once
 per notebook: a mistake that fails several parts is named at the first.
+
+The page's formulas render offline: :data:`TEMPLATES` holds nbconvert's
+``mathjax`` macro made to put MathJax into the page (:func:`mathjax_script`, from
+the book's own offline copy, sphinx-mathjax-offline) instead of loading it from a
+CDN; nbgrader's feedback template finds it first.
 """
 
 from __future__ import annotations
 
 import html
 import re
+from importlib.metadata import distribution
+from pathlib import Path
 
+import nbgrader
+from markupsafe import Markup
 from nbconvert.preprocessors import Preprocessor
 from nbformat import NotebookNode
 from nbformat.v4 import new_output
 from traitlets import Unicode, default
 
 from cnnlib.grading.mistakes import PREFIX
+
+TEMPLATES = [str(Path(__file__).parent / "templates"),  # feedback/mathjax.html.j2, ahead of nbconvert's own
+             str(Path(nbgrader.__file__).parent / "server_extensions" / "formgrader" / "templates")]
+
+
+def mathjax_script(name: str) -> Markup:
+    """MathJax's ``name`` (``tex-svg.js``) from sphinx-mathjax-offline, as text to put in a ``<script>`` element."""
+    static = Path(str(distribution("sphinx-mathjax-offline").locate_file("sphinx-mathjax-offline/static/mathjax")))
+    return Markup((static / name).read_text(encoding="utf-8").replace("</script", "<\\/script"))  # noqa: S704 - MathJax's own code
+
 
 DIAGNOSIS = re.compile(re.escape(PREFIX) + r" (?P<sentence>.+?)(?: See (?P<url>https?://\S+))?$", re.MULTILINE)
 

@@ -48,4 +48,7 @@ class RestoreHiddenTests(OverwriteCells):
             else:
                 if source.locked and cell.source == self.released(source.source):
                     cell.source = source.source
-        return super().preprocess_cell(cell, resources, cell_index)
+        cell, resources = super().preprocess_cell(cell, resources, cell_index)
+        if "nbgrader" in cell.metadata and "grade_id" not in cell.metadata.nbgrader:  # an id nbgrader dropped
+            del cell.metadata["nbgrader"]
+        return cell, resources

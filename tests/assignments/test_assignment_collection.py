@@ -6,14 +6,17 @@ small course of its own in a temporary folder, holding assignment 1 only.
 
 from __future__ import annotations
 
+import os
+import pwd
 import re
+import subprocess
 import time
 import zipfile
 from pathlib import Path
 
 import nbformat
 
-from tests.assignments.course import A1, Course, answered, checked, make, submit, submit_through_exchange
+from tests.assignments.course import A1, REPO, Course, answered, checked, make, submit, submit_through_exchange
 
 
 def test_exchange_submission_is_collected(a1_course: Path, tmp_path: Path) -> None:
@@ -65,3 +68,38 @@ def test_autograde_grades_past_a_dying_and_a_looping_submission(a1_course: Path)
     assert {name for name, (score, top) in dies.items() if score < top} == {"test_conv_params", "test_worked_numbers"}
     errors = [o.evalue for c in course.autograded(A1, "loops").cells for o in c.get("outputs", []) if o.output_type == "error"]
     assert any("longer than its bound of 5 s" in e for e in errors), errors
+
+
+def readme_student_commands() -> list[str]:
+    """The shell lines the README gives students on one shared machine without a hub."""
+    text = (REPO / "README.md").read_text()
+    section = text[text.index("**Students on one shared machine, without a hub.**"):]
+    block = section[section.index("```bash\n") + len("```bash\n"):]
+    return block[:block.index("```")].strip().splitlines()
+
+
+def test_a_student_fetches_and_submits_with_the_readme_commands_alone(a1_course: Path, tmp_path: Path) -> None:
+    """On one machine without a hub, do the README's student commands, in a shell with nothing else set, fetch the
+    released assignment and hand in the answered notebook for `make collect`?"""
+    exchange, home = tmp_path / "exchange", tmp_path / "home"
+    home.mkdir()
+    checked(make("release-exchange", a1_course, EXCHANGE=exchange), "make release-exchange")
+    lines = [line.replace("~/deep-convnets", str(REPO)).replace("/srv/nbgrader/exchange", str(exchange))
+             for line in readme_student_commands()]
+    fetch = next(i for i, line in enumerate(lines) if "fetch_assignment" in line)
+    submit_line = next(line for line in lines if " submit " in line)
+    env = {"HOME": str(home), "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}
+
+    def shell(script: list[str]) -> None:
+        result = subprocess.run(["bash", "-ec", "\n".join(script)], cwd=home, env=env, capture_output=True, text=True,
+                                check=False)
+        assert result.returncode == 0, result.stdout + result.stderr
+
+    shell(lines[:fetch + 1])
+    fetched = home / "assignments" / A1 / f"{A1}.ipynb"
+    nbformat.write(answered(a1_course), fetched)
+    shell([*lines[:fetch], submit_line])
+    checked(make("collect", a1_course, EXCHANGE=exchange), "make collect")
+    me = pwd.getpwuid(os.getuid()).pw_name  # nbgrader names a student by her Unix account
+    collected = a1_course / "submitted" / me / A1 / f"{A1}.ipynb"
+    assert nbformat.read(collected, as_version=4) == nbformat.read(fetched, as_version=4)

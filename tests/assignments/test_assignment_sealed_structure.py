@@ -4,7 +4,7 @@ The grading structure comes from the instructor's notebook only (cnnlib/grading/
 nbgrader puts locked cells, their points and cell types back, and names each change in its log. A
 student who edits a test, raises its points, copies it, turns an answer into Markdown, moves cells
 around or installs an AST transformer that deletes asserts gains nothing, and correct work keeps
-its points.
+its points; each change is named (cnnlib/grading/sealed/match.py finds the cells by content).
 """
 
 from __future__ import annotations
@@ -83,6 +83,8 @@ def test_the_tampering_is_flagged(graded: tuple[dict, str]) -> None:
     """Do the log and the report name the re-typed answer, the duplicated and edited tests and the transformer?"""
     _, output = graded
     assert "Attribute 'cell_type' for cell conv_params has changed" in output
-    assert "Cell with id 'test_conv_forward' exists multiple times" in output
+    assert ("test-duplicated: a copy of cell test_conv_forward (or a cell given its metadata) was found beside the "
+            "instructor's") in output
+    assert "points-raised: test cell test_conv_params: its nbgrader metadata was changed (points)" in output
     assert "Attribute 'checksum' for cell test_conv_params has changed" in output
     assert "ast-transformer: possible tampering: output_size" in output

@@ -1,8 +1,8 @@
 """The course on a JupyterHub on localhost: one instructor, two students, nbgrader's exchange between them.
 
 The test creates three Unix accounts, starts JupyterHub with ``tools/hub/jupyterhub_config.py``
-(dummy authenticator, local-process spawner, configurable-http-proxy from npm) and the
-global ``tools/hub/nbgrader_config.py``, and logs each user in through the hub's API (and
+(the dummy authenticator, asked for on localhost; local-process spawner, configurable-http-proxy
+from npm) and the global ``tools/hub/nbgrader_config.py``, and logs each user in through the hub's API (and
 ana, at the end, through its login page in headless chromium). The instructor's course is
 a copy of this one in her home. Then the round trip, each step as the user who takes it:
 the instructor releases a1; ana fetches, answers and submits it from her JupyterLab on the
@@ -13,6 +13,7 @@ and releases feedback; both fetch it.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import os
@@ -82,6 +83,16 @@ def solved(release: nbformat.NotebookNode, only: int | None = None) -> nbformat.
     return full
 
 
+def hub_python() -> Path:
+    """Where the hub's users' Python goes (tools/hub/user_python.py): `make hub-deps`'s ``.venv/hub-python`` when the
+    checkout is open to other users, else a folder beside the system's temporary files, outside the checkout, which
+    a private home folder (mode 0700 or 0750) would hide from them."""
+    if tools_hub("user_python").reachable(REPO):
+        return REPO / ".venv" / "hub-python"
+    key = hashlib.sha256(str(REPO).encode()).hexdigest()[:12]
+    return Path(tempfile.gettempdir()) / f"cnnlib-hub-python-{os.geteuid()}-{key}"
+
+
 def wait_until(moment: datetime) -> None:
     time.sleep(max(0.0, (moment - datetime.now(UTC)).total_seconds()))
 
@@ -100,7 +111,7 @@ def round_trip() -> Iterator[Round]:
         exchange = base / "exchange"
         exchange.mkdir()
         exchange.chmod(0o1777)  # as tools/hub/nbgrader_config.py says: all may add, none may remove another's
-        python = tools_hub("user_python").user_python(REPO / ".venv" / "hub-python")  # `make hub-deps` made it
+        python = tools_hub("user_python").user_python(hub_python())
         with course_users(base / "homes", ["teach", "ana", "ben"]) as users:
             yield from _round_trip(base, python, exchange, users)
     finally:
@@ -117,9 +128,9 @@ def _round_trip(base: Path, python: Path, exchange: Path, users: dict[str, User]
         shutil.chown(path, teach.name, teach.name)
     course.chmod(0o700)  # solutions/, the gradebook and every submission are the instructor's alone
     env = {"PATH": f"{python.parent}:/usr/bin:/bin", "PYTHON": str(python), "NBGRADER_EXCHANGE": str(exchange),
-           "JUPYTER_CONFIG_PATH": str(REPO / "tools" / "hub"), "LANG": "C.UTF-8"}
+           "JUPYTER_CONFIG_PATH": str(tools_hub("user_python").config_folder(python)), "LANG": "C.UTF-8"}
     hub_env = {"COURSE_HUB_INSTRUCTORS": teach.name, "COURSE_HUB_STUDENTS": f"{users['ana'].name},{users['ben'].name}",
-               "COURSE_HUB_PYTHON": str(python), "NBGRADER_EXCHANGE": str(exchange)}
+               "COURSE_HUB_PYTHON": str(python), "NBGRADER_EXCHANGE": str(exchange), "COURSE_HUB_AUTHENTICATOR": "dummy"}
     with running_hub(base / "state", free_ports(3), hub_env) as hub:
         tokens = {role: hub.log_in(user.name, "any password: the dummy authenticator") for role, user in users.items()}
         hub.start_servers({user.name: tokens[role] for role, user in users.items()})

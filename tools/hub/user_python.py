@@ -1,18 +1,22 @@
 """A Python that every user of the hub can run, with the course's virtual environment on its path.
 
-The hub starts each user's server as that Unix user, so the course's interpreter and
-packages must be readable by all. ``.venv``'s packages are (the repository is world-readable),
-but its interpreter may not be: a venv made from a Python under /root (pyenv's default)
-points at a binary no other user may reach. This puts that Python's interpreter, its
-standard library and ``.venv``'s packages in a folder all can read, as hard links where
-it can (a second or two, no space), as copies elsewhere. The packages sit under the new
-interpreter's own prefix because sealed grading's sandbox shows the grader's Python
-installation and cnnlib, and hides the rest of the course folder, ``.venv`` with it.
-Where ``.venv``'s own interpreter is reachable it is used as it is.
+The hub starts each user's server as that Unix user, so what they run must be reachable by
+all: every folder above it open to others (mode o+x). A venv made from a Python under /root
+(pyenv's default) points at a binary no other user may reach, and a checkout in a private
+home folder (mode 0700 or 0750, the default on many distributions) hides ``.venv``, cnnlib
+and ``tools/hub`` from everyone. This puts that Python's interpreter, its standard library,
+``.venv``'s packages, cnnlib itself (not the editable install's link into the checkout),
+Jupyter's configuration and data, and the hub's ``nbgrader_config.py`` (in its
+``etc/jupyter``, which every Jupyter command of that Python reads) in one folder, as hard
+links where it can (seconds, no space), as copies elsewhere. DEST must be a folder all users
+can reach: ``.venv/hub-python`` when the checkout is, otherwise one outside it (``make hub
+HUB_PYTHON=/opt/deep-convnets-python``); :func:`reachable` says which. Where ``.venv``'s own
+interpreter and the checkout are reachable, the interpreter is used as it is.
 
     python tools/hub/user_python.py .venv/hub-python   # `make hub-deps`; prints the interpreter to use
 
-It is made again when ``.venv`` was installed anew (``make setup``'s stamp is newer).
+It is made again when ``.venv`` was installed anew (``make setup``'s stamp is newer); cnnlib
+and the hub's configuration are refreshed each time.
 """
 
 from __future__ import annotations
@@ -25,25 +29,41 @@ import subprocess
 import sys
 from pathlib import Path
 
-VENV = Path(__file__).resolve().parents[2] / ".venv"
+REPO = Path(__file__).resolve().parents[2]
+VENV = REPO / ".venv"
+HUB_CONFIG = Path(__file__).resolve().parent / "nbgrader_config.py"
 # Not needed to run the course: the tests of Python itself, its static library, Tk, IDLE. The compiled
 # __pycache__ come along: the users cannot write them, and compiling every import each time costs seconds.
 LEFT_OUT = shutil.ignore_patterns("site-packages", "test", "config-*", "idlelib", "tkinter", "turtledemo")
 
 
+def reachable(path: Path) -> bool:
+    """Whether other users can enter every folder above ``path`` (and ``path`` itself, when it is a folder)."""
+    path = path.resolve()
+    folders = [*path.parents, *([path] if path.is_dir() else [])]
+    return all(folder.stat().st_mode & stat.S_IXOTH for folder in folders)
+
+
 def everyone_can_run(path: Path) -> bool:
     """Whether ``path`` is executable by others and every folder above it can be entered by others."""
     path = path.resolve()
-    if not path.exists() or not path.stat().st_mode & stat.S_IXOTH:
-        return False
-    return all(folder.stat().st_mode & stat.S_IXOTH for folder in path.parents)
+    return path.exists() and bool(path.stat().st_mode & stat.S_IXOTH) and reachable(path)
 
 
 def user_python(dest: Path, venv: Path = VENV) -> Path:
-    """An interpreter all users can run that imports what ``venv`` holds; copied into ``dest`` when ``venv``'s is not."""
+    """An interpreter all users can run that imports what ``venv`` holds; copied into ``dest`` when ``venv``'s is not.
+
+    Raises:
+        PermissionError: ``dest``'s parent is a folder other users cannot reach (it names the folder to use instead).
+    """
     python = venv / "bin" / "python"
-    if everyone_can_run(python):
+    if everyone_can_run(python) and reachable(REPO):
         return python
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    if not reachable(dest.parent):
+        raise PermissionError(f"{dest.parent} is in a folder the hub's users cannot enter (every folder above it needs "
+                              f"o+x): give user_python.py a folder outside it, such as /opt/deep-convnets-python "
+                              f"(make hub HUB_PYTHON=/opt/deep-convnets-python)")
     probe = "import json, sys, sysconfig; print(json.dumps([sys.base_prefix, '%d.%d' % sys.version_info[:2], " \
             "sysconfig.get_paths()['purelib']]))"
     base, version, packages = json.loads(subprocess.run([str(python), "-c", probe], capture_output=True, text=True,
@@ -64,14 +84,22 @@ def user_python(dest: Path, venv: Path = VENV) -> Path:
         (dest / "bin" / "python").symlink_to(binary.name)
     site = dest / "lib" / f"python{version}" / "site-packages"
     if not site.exists():
-        shutil.copytree(packages, site, copy_function=link_or_copy)
+        shutil.copytree(packages, site, copy_function=link_or_copy, ignore=shutil.ignore_patterns("__editable__*cnnlib*"))
+    # cnnlib itself, not the editable install's link into the checkout; afresh, as the checkout may have changed.
+    for link in site.glob("__editable__*cnnlib*"):
+        link.unlink()
+    shutil.rmtree(site / "cnnlib", ignore_errors=True)
+    shutil.copytree(REPO / "cnnlib", site / "cnnlib", copy_function=link_or_copy)
     # Jupyter looks for its configuration (nbgrader's server extensions) and data (JupyterLab, its
-    # extensions, the kernel spec) under sys.prefix: here they are .venv's.
+    # extensions, the kernel spec) under sys.prefix: .venv's, put here too.
     for folder in ("etc", "share"):
-        link = dest / folder / "jupyter"
-        if not link.is_symlink():
-            link.parent.mkdir(exist_ok=True)
-            link.symlink_to(venv / folder / "jupyter")
+        target = dest / folder / "jupyter"
+        if target.is_symlink():  # made by an earlier version: a link into the checkout
+            target.unlink()
+        if not target.exists():
+            shutil.copytree(venv / folder / "jupyter", target, copy_function=link_or_copy)
+    # The hub's global nbgrader configuration, where every Jupyter command of this Python reads it.
+    shutil.copy2(HUB_CONFIG, dest / "etc" / "jupyter" / "nbgrader_config.py")
     # nbgrader runs alembic by name; .venv's script would start the unreachable interpreter.
     alembic = dest / "bin" / "alembic"
     alembic.write_text(f"#!{binary}\nfrom alembic.config import main\nmain()\n")
@@ -79,6 +107,13 @@ def user_python(dest: Path, venv: Path = VENV) -> Path:
     stamp.touch()
     # Modes are the originals' (world-readable), not changed here: a hard link's mode is its original's too.
     return binary
+
+
+def config_folder(python: Path) -> Path:
+    """The folder of the hub's global nbgrader_config.py for users of ``python``: its prefix's etc/jupyter, where
+    :func:`user_python` puts a copy, else tools/hub itself."""
+    folder = Path(python).parent.parent / "etc" / "jupyter"
+    return folder if (folder / HUB_CONFIG.name).exists() else HUB_CONFIG.parent
 
 
 def link_or_copy(source: str, target: str) -> None:
@@ -104,4 +139,7 @@ def relocate(binary: Path, libdir: Path) -> None:
 if __name__ == "__main__":
     if len(sys.argv) != 2:
         sys.exit("usage: user_python.py DEST")
-    print(user_python(Path(sys.argv[1])))
+    try:
+        print(user_python(Path(sys.argv[1])))
+    except PermissionError as error:
+        sys.exit(f"user_python.py: {error}")

@@ -10,9 +10,17 @@ time left, and keeps each result in ``COURSE/autograded/.sealed/``, keyed by a
 hash of the answers, the instructor's notebook and the time bounds.
 :class:`~cnnlib.grading.sealed.execute.SealedExecute` then finds the result
 there instead of grading again, so ``nbgrader autograde``, which writes the
-gradebook one submission after another, only records. A submission that
-cannot be read (not a notebook, an empty file) is reported and left for
-nbgrader, which flags it; the batch never stops on one.
+gradebook one submission after another, only records.
+
+Each submission's notebook is the one that holds the student's work
+(:mod:`.choose`: a renamed or duplicated notebook is found and flagged), its cells
+found by content and position (:mod:`.match`). A submission that cannot be graded
+(no notebook, unreadable JSON, not a notebook, a sandbox that cannot start) gets its reason in
+``autograded/.sealed/<student>/<assignment>/problem.json``, which the class report
+lists in one table; the batch never stops on one. A reason seen on an earlier run
+for the same files is a known failure: the student is listed in
+``autograded/.sealed/<assignment>.known``, which ``make autograde`` hands to
+nbgrader to skip, so that its traceback is not printed again.
 """
 
 from __future__ import annotations
@@ -33,9 +41,11 @@ import nbformat
 from nbformat import NotebookNode
 from traitlets.config.loader import PyFileConfigLoader
 
+from cnnlib.grading.sealed.choose import choose, link_expected, read
 from cnnlib.grading.sealed.kernel import grade_in_kernel
+from cnnlib.grading.sealed.match import match
 from cnnlib.grading.sealed.runner import CellResult, Graded, grade
-from cnnlib.grading.sealed.sandbox import isolation
+from cnnlib.grading.sealed.sandbox import check, isolation
 from cnnlib.grading.sealed.structure import BOUNDS, Bounds, answers_of, structure
 
 CACHE = Path("autograded") / ".sealed"
@@ -44,7 +54,7 @@ GRADERS = {"sealed": grade, "kernel": grade_in_kernel}  # tests outside the sand
 
 def key(source: NotebookNode, submission: NotebookNode, bounds: Bounds) -> str:
     """What a sealed result depends on: the instructor's notebook, the submission's answers, the time bounds."""
-    answers, _ = answers_of(submission, structure(source, bounds.cell))
+    answers, _ = answers_of(match(source, submission).notebook, structure(source, bounds.cell))
     text = json.dumps([nbformat.writes(source), answers, astuple(bounds)], sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()
 
@@ -61,45 +71,102 @@ def cached(course: Path, student: str, assignment: str, notebook: str, digest: s
     return Graded([CellResult(**r) for r in data["results"]], list(data["flags"]))
 
 
+def others_of(course: Path, source_dir: str, assignment: str) -> dict[str, NotebookNode]:
+    """The other assignments' instructor notebooks by assignment, to recognise a notebook handed in for the wrong one."""
+    found = {}
+    for path in sorted((course / source_dir).glob("*/*.ipynb")):
+        if path.parent.name != assignment:
+            nb, _ = read(path)
+            if nb is not None:
+                found[path.parent.name] = nb
+    return found
+
+
 def _grade_one(course: str, source_dir: str, student: str, assignment: str, notebook: str,
                bounds: Bounds, how: str) -> tuple[str, float, str]:
     """Grade one submission into the cache (runs in a pool worker); its student, seconds and a problem, if any."""
     start = time.perf_counter()
     root = Path(course)
-    try:
-        source = nbformat.read(root / source_dir / assignment / f"{notebook}.ipynb", as_version=4)
-        submission = nbformat.read(root / "submitted" / student / assignment / f"{notebook}.ipynb", as_version=4)
-    except Exception as error:  # noqa: BLE001 - an unreadable submission is reported, never fatal
-        return student, time.perf_counter() - start, f"cannot be read as a notebook ({type(error).__name__}: {error})"
+    folder = root / "submitted" / student / assignment
+    source = nbformat.read(root / source_dir / assignment / f"{notebook}.ipynb", as_version=4)
+    others = others_of(root, source_dir, assignment)
+    choice = choose(folder, notebook, source, others)
+    link_expected(folder, notebook, choice)
+    record_problem(root, student, assignment, choice.problem, folder, graded=choice.path is not None)
+    if choice.path is None:
+        return student, time.perf_counter() - start, choice.problem
+    submission, _ = read(choice.path)
     digest = key(source, submission, bounds)
     if cached(root, student, assignment, notebook, digest) is None:
         with tempfile.TemporaryDirectory(prefix="cnnlib-submission-") as workdir:
-            graded = GRADERS[how](source, submission, Path(workdir), bounds=bounds)
+            graded = GRADERS[how](source, submission, Path(workdir), bounds=bounds, others=others)
         path = root / CACHE / student / assignment / f"{notebook}.json"
         path.parent.mkdir(parents=True, exist_ok=True)
         results = [asdict(r) for r in graded.results]
-        path.write_text(json.dumps({"key": digest, "results": results, "flags": graded.flags,
+        path.write_text(json.dumps({"key": digest, "results": results, "flags": choice.flags + graded.flags,
                                     "seconds": time.perf_counter() - start}))
-    return student, time.perf_counter() - start, ""
+    return student, time.perf_counter() - start, choice.problem
 
 
-def submissions(course: Path, assignment: str, student: str | None = None) -> list[tuple[str, str]]:
-    """(student, notebook) for each submitted notebook of ``assignment``, or of one ``student``."""
-    found = []
-    for folder in sorted((course / "submitted").glob(f"{student or '*'}/{assignment}")):
-        found += [(folder.parent.name, path.stem) for path in sorted(folder.glob("*.ipynb"))]
+def record_problem(course: Path, student: str, assignment: str, problem: str, folder: Path, graded: bool,
+                   skip: bool = False) -> None:
+    """Keep (or clear) why a submission could not be graded as handed in (``graded``: whether a notebook of it is
+    graded all the same), with a digest of its files and how many runs have seen it: a problem seen before for the
+    same files is a known failure, and so is one nbgrader must ``skip`` at once (a sandbox that cannot start)."""
+    path = course / CACHE / student / assignment / "problem.json"
+    if not problem:
+        path.unlink(missing_ok=True)
+        return
+    files = hashlib.sha256()
+    for file in sorted(p for p in folder.rglob("*") if p.is_file() and not p.is_symlink()):
+        files.update(str(file.relative_to(folder)).encode() + b"\0" + file.read_bytes())
+    try:
+        before = json.loads(path.read_text())
+    except (OSError, ValueError):
+        before = {}
+    runs = before.get("runs", 0) + 1 if before.get("digest") == files.hexdigest() else 1
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"problem": problem, "digest": files.hexdigest(), "runs": runs, "graded": graded,
+                                "skip": skip}))
+
+
+def problems(course: Path, assignment: str) -> dict[str, dict]:
+    """Each student's recorded problem with ``assignment``: ``{"problem": reason, "runs": runs that saw it}``."""
+    found = {}
+    for path in sorted((course / CACHE).glob(f"*/{assignment}/problem.json")):
+        try:
+            found[path.parent.parent.name] = json.loads(path.read_text())
+        except (OSError, ValueError):
+            continue
     return found
+
+
+def submissions(course: Path, assignment: str, student: str | None = None,
+                source_dir: str = "solutions") -> list[tuple[str, str]]:
+    """(student, notebook) for each of the instructor's notebooks of ``assignment`` in each student's submission,
+    or one ``student``'s."""
+    notebooks = sorted(p.stem for p in (course / source_dir / assignment).glob("*.ipynb"))
+    folders = sorted(p for p in (course / "submitted").glob(f"*/{assignment}") if p.is_dir())
+    return [(folder.parent.name, nb) for folder in folders if student in (None, folder.parent.name) for nb in notebooks]
 
 
 def run(course: Path, assignment: str, student: str | None = None, bounds: Bounds = BOUNDS,
         workers: int | None = None, source_dir: str = "solutions", how: str = "sealed") -> dict[str, float]:
     """Grade every submission of ``assignment`` in parallel into the cache, ``how`` :data:`GRADERS` says; seconds
     per student."""
-    todo = submissions(course, assignment, student)
+    todo = submissions(course, assignment, student, source_dir)
     workers = workers or os.cpu_count() or 1
     way = "sealed" if how == "sealed" else "in a sandboxed kernel (tests beside the answers)"
     print(f"Grading {len(todo)} submissions of {assignment} {way}, {workers} at a time. Isolation: {isolation()}")
     times: dict[str, float] = {}
+    failed: list[str] = []
+    broken = check() if todo else ""
+    if broken:  # every cell would fail alike: nothing is graded, and nbgrader is told to skip them all
+        print(f"The sandbox cannot start here ({broken}): no submission is graded")
+        for who, _ in todo:
+            folder = course / "submitted" / who / assignment
+            record_problem(course, who, assignment, f"sandbox failure: {broken}", folder, graded=False, skip=True)
+        failed, todo = [who for who, _ in todo], []
     start = time.perf_counter()
     with ProcessPoolExecutor(max_workers=workers) as pool:
         futures = [pool.submit(_grade_one, str(course), source_dir, s, assignment, nb, bounds, how) for s, nb in todo]
@@ -110,10 +177,15 @@ def run(course: Path, assignment: str, student: str | None = None, bounds: Bound
             left = elapsed / done * (len(todo) - done)
             bar = "#" * (30 * done // len(todo))
             print(f"\r[{bar:30}] {done}/{len(todo)}  {elapsed:5.0f} s, about {left:4.0f} s left", end="", flush=True)
-            if problem:
-                print(f"\n{who}: {problem}; nbgrader will flag it")
+            failed += [who] if problem else []
     if todo:
         print()
+    if failed:
+        print(f"{len(failed)} of them could not be graded as handed in; the table at the end gives each reason")
+    known = [who for who, seen in problems(course, assignment).items()
+             if (seen["runs"] > 1 or seen.get("skip")) and not seen["graded"]]
+    (course / CACHE).mkdir(parents=True, exist_ok=True)
+    (course / CACHE / f"{assignment}.known").write_text(",".join(known))
     return times
 
 

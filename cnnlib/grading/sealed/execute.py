@@ -32,6 +32,7 @@ from traitlets import Float, List, Unicode
 
 from cnnlib.grading.sealed.batch import GRADERS, cached, key
 from cnnlib.grading.sealed.sandbox import isolation
+from cnnlib.grading.sealed.sanitize import FLAGS
 from cnnlib.grading.sealed.structure import DEFAULT_SECONDS, SUBMISSION_SECONDS, Bounds
 
 
@@ -70,7 +71,7 @@ class SealedExecute(Execute):
         source, coursedir = self._source(resources), self._coursedir()
         names = resources["nbgrader"]
         bounds = Bounds(self.cell_seconds, self.submission_seconds)
-        digest = key(source, nb, bounds)
+        digest = key(source, nb, bounds)  # the answers as MatchCells found them, as the batch found them
         graded = cached(Path(coursedir.root), names["student"], names["assignment"], names["notebook"], digest)
         if graded is None:  # not graded by `python -m cnnlib.grading.sealed.batch` (make autograde runs it first)
             with tempfile.TemporaryDirectory(prefix="cnnlib-submission-") as workdir:
@@ -91,7 +92,9 @@ class SealedExecute(Execute):
                                                traceback=[f"{error['ename']}: {error['evalue']}"]))
         student = resources["nbgrader"]["student"]
         self.log.info("%s, %s graded %s: %s", student, assignment, how, isolation())
-        for flag in graded.flags:
+        # The flags of MatchCells (which notebook, which cells), then the grading's: each once.
+        flags = list(dict.fromkeys(nb.metadata.pop(FLAGS, {}).get("flags", []) + graded.flags))
+        for flag in flags:
             self.log.warning("%s, %s: %s", student, assignment, flag)
-        resources["cnnlib_flags"] = list(graded.flags)
+        resources["cnnlib_flags"] = flags
         return nb, resources

@@ -6,7 +6,10 @@ stopped at its bound) in the notebook's resources. :class:`SaveAutoGradesAndFlag
 in place of nbgrader's ``SaveAutoGrades``, records the scores as nbgrader does
 and adds each flag to the automatic comment of the answer cell it names (the
 notebook's first answer cell when it names none), where the formgrader shows it
-beside the cell and the feedback under it. The score never changes.
+beside the cell and the feedback under it. The score never changes, but a flag
+that says a grader must decide (:data:`~.choose.MANUAL`: two notebooks with
+different work, another assignment's notebook) marks the notebook's first grade
+as needing a manual grade, so that the formgrader and ``make grades`` show it.
 """
 
 from __future__ import annotations
@@ -16,7 +19,10 @@ import re
 from nbconvert.exporters.exporter import ResourcesDict
 from nbformat import NotebookNode
 from nbgrader import utils
+from nbgrader.api import Gradebook
 from nbgrader.preprocessors import SaveAutoGrades
+
+from cnnlib.grading.sealed.choose import MANUAL
 
 PREFIX = "Flagged by the grader (the score is not changed by it): "
 
@@ -42,7 +48,15 @@ class SaveAutoGradesAndFlags(SaveAutoGrades):
     def preprocess(self, nb: NotebookNode, resources: ResourcesDict) -> tuple[NotebookNode, ResourcesDict]:
         answer_ids = [cell.metadata["nbgrader"]["grade_id"] for cell in nb.cells if utils.is_solution(cell)]
         self._flags = by_cell(list(resources.get("cnnlib_flags", [])), answer_ids)
-        return super().preprocess(nb, resources)
+        nb, resources = super().preprocess(nb, resources)
+        if any(flag.startswith(MANUAL) for flag in resources.get("cnnlib_flags", [])):
+            names = resources["nbgrader"]
+            with Gradebook(self.db_url) as gradebook:
+                notebook = gradebook.find_submission_notebook(names["notebook"], names["assignment"], names["student"])
+                if notebook.grades:
+                    notebook.grades[0].needs_manual_grade = True
+                    gradebook.db.commit()
+        return nb, resources
 
     def _add_comment(self, cell: NotebookNode, resources: ResourcesDict) -> None:
         super()._add_comment(cell, resources)

@@ -137,7 +137,7 @@ def _result(grade_id: str, kind: str, cell: NotebookNode) -> CellResult:
 
 
 def grade_in_kernel(source: NotebookNode, submission: NotebookNode, workdir: Path, limits: Limits | None = None,
-                    bounds: Bounds = BOUNDS) -> Graded:
+                    bounds: Bounds = BOUNDS, others: dict[str, NotebookNode] | None = None) -> Graded:
     """Run the instructor's notebook with ``submission``'s answers in a sandboxed kernel; each cell's result.
 
     Args:
@@ -146,8 +146,9 @@ def grade_in_kernel(source: NotebookNode, submission: NotebookNode, workdir: Pat
         workdir: an empty folder, the only one the notebook's code can write.
         limits: the sandbox's resource limits (default: CPU time up to the submission's bound).
         bounds: each cell's time bound (unless the source notebook's cell sets its own) and the whole submission's.
+        others: the other assignments' instructor notebooks by name, to recognise a notebook of one of them.
     """
-    cells, answers, flags = read_submission(source, submission, bounds, libraries_allowed=True)
+    cells, answers, flags = read_submission(source, submission, bounds, libraries_allowed=True, others=others)
     by_id = {cell.grade_id: cell for cell in cells}
     nb = nbformat.v4.new_notebook(metadata=source.metadata)
     ids, seconds = [], []

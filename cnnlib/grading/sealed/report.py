@@ -5,8 +5,12 @@ gradebook, the autograded notebooks and the sealed results, and gives for each
 assignment: the score distribution, each test's pass rate, the known mistakes
 diagnosed (:mod:`cnnlib.grading.mistakes`) and how many students made each,
 the slowest submissions, and every flagged submission with its reason (a
-missing or duplicated answer cell, code that looks like tampering, a notebook
-that could not be graded). The page is ``COURSE/reports/<assignment>.html``.
+changed, missing or copied cell, a renamed notebook, code that looks like
+tampering), the isolation the sandbox gave, and, at the end, one table of the
+submissions that could not be graded with the reason of each (no notebook,
+unreadable JSON, not a notebook, another assignment's notebook, a failure while
+grading). The page is ``COURSE/reports/<assignment>.html``. Exit status 1 when
+that table is not empty.
 """
 
 from __future__ import annotations
@@ -24,7 +28,8 @@ import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 
 from cnnlib.grading.mistakes import MISTAKES, PREFIX
-from cnnlib.grading.sealed.batch import CACHE
+from cnnlib.grading.sealed.batch import CACHE, problems
+from cnnlib.grading.sealed.sandbox import isolation
 
 
 @dataclass
@@ -38,6 +43,7 @@ class ClassReport:
     mistakes: Counter = field(default_factory=Counter)  # mistake key -> students
     seconds: dict[str, float] = field(default_factory=dict)  # student -> grading time
     flags: dict[str, list[str]] = field(default_factory=dict)  # student -> reasons
+    failed: dict[str, str] = field(default_factory=dict)  # student -> why the submission could not be graded
 
 
 def _mistake_keys(nb: nbformat.NotebookNode) -> set[str]:
@@ -54,6 +60,7 @@ def _mistake_keys(nb: nbformat.NotebookNode) -> set[str]:
 def collect(course: Path, assignment: str) -> ClassReport:
     """Read the gradebook, autograded notebooks and sealed results of ``assignment``."""
     report = ClassReport(assignment)
+    report.failed = {student: seen["problem"] for student, seen in problems(course, assignment).items()}
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
         try:
             record = gradebook.find_assignment(assignment)
@@ -63,9 +70,9 @@ def collect(course: Path, assignment: str) -> ClassReport:
         for submission in gradebook.assignment_submissions(assignment):
             student = submission.student.id
             if not any((course / "autograded" / student / assignment).glob("*.ipynb")):
+                report.failed.setdefault(student, "nbgrader's autograde failed on it (its log above says why)")
                 report.flags.setdefault(student, []).append(
-                    "could not be graded (not a readable notebook, or its kernel died): at zero in the gradebook, "
-                    "waiting for a grader")
+                    f"could not be graded: {report.failed[student]}; at zero in the gradebook, waiting for a grader")
                 continue
             report.scores[student] = submission.score
             for notebook in submission.notebooks:
@@ -75,6 +82,8 @@ def collect(course: Path, assignment: str) -> ClassReport:
                     if grade.needs_manual_grade:
                         report.flags.setdefault(student, []).append(f"{grade.name} waits for a grader")
     for student in sorted(p.name for p in (course / "submitted").glob("*") if (p / assignment).is_dir()):
+        if student in report.failed and student not in report.flags:
+            report.flags[student] = [f"could not be graded: {report.failed[student]}"]
         if student not in report.scores and student not in report.flags:
             report.flags[student] = ["not in the gradebook: run make autograde"]
         for path in sorted((course / "autograded" / student / assignment).glob("*.ipynb")):
@@ -101,7 +110,8 @@ def histogram(scores: list[float], top: float, bins: int = 10) -> list[int]:
 
 def text(report: ClassReport) -> str:
     """The report for the terminal."""
-    lines = [f"== {report.assignment}: {len(report.scores)} graded, out of {report.max_score:g} points"]
+    lines = [f"== {report.assignment}: {len(report.scores)} graded, out of {report.max_score:g} points",
+             f"isolation: {isolation()}"]
     if report.scores:
         counts = histogram(list(report.scores.values()), report.max_score)
         width = report.max_score / len(counts)
@@ -137,6 +147,7 @@ def page(report: ClassReport) -> str:
     slowest = "".join(f"<tr><td>{e(s)}</td><td>{t:.1f} s</td></tr>"
                       for s, t in sorted(report.seconds.items(), key=lambda item: -item[1])[:10])
     flags = "".join(f"<tr><td>{e(s)}</td><td>{e(r)}</td></tr>" for s, reasons in sorted(report.flags.items()) for r in reasons)
+    failed = "".join(f"<tr><td>{e(s)}</td><td>{e(r)}</td></tr>" for s, r in sorted(report.failed.items()))
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{e(report.assignment)}: class report</title>
@@ -157,6 +168,8 @@ text {{ font-size: 8px; text-anchor: middle; fill: currentColor; }}
 <h2>Mistakes diagnosed</h2><table><tr><th>likely mistake</th><th>students</th></tr>{mistakes}</table>
 <h2>Slowest submissions</h2><table><tr><th>student</th><th>grading time</th></tr>{slowest}</table>
 <h2>Flagged submissions</h2><table><tr><th>student</th><th>reason</th></tr>{flags}</table>
+<h2>Could not be graded</h2><table><tr><th>student</th><th>reason</th></tr>{failed}</table>
+<h2>Isolation</h2><p>{e(isolation())}</p>
 </body></html>
 """
 
@@ -169,6 +182,7 @@ def main(argv: list[str] | None = None) -> int:
     course = options.course.resolve()
     submitted = (course / "submitted").glob("*/*")
     assignments = sorted({p.name for p in submitted if p.is_dir() and fnmatch.fnmatch(p.name, options.assignment)})
+    failed: list[tuple[str, str, str]] = []
     for assignment in assignments:
         report = collect(course, assignment)
         print(text(report))
@@ -176,7 +190,23 @@ def main(argv: list[str] | None = None) -> int:
         out.parent.mkdir(exist_ok=True)
         out.write_text(page(report))
         print(f"report: {out}")
-    return 0
+        failed += [(assignment, student, reason) for student, reason in sorted(report.failed.items())]
+    print(failure_table(failed))
+    return 1 if failed else 0
+
+
+def failure_table(failed: list[tuple[str, str, str]]) -> str:
+    """The submissions that could not be graded, one line each: assignment, student, reason.
+
+    >>> print(failure_table([("a1", "gina", "no notebook submitted")]))
+    Could not be graded (1): ask these students to hand in again, or grade them by hand
+      a1  gina  no notebook submitted
+    """
+    if not failed:
+        return "Every submission was graded."
+    width = [max(len(row[i]) for row in failed) for i in range(2)]
+    return "\n".join([f"Could not be graded ({len(failed)}): ask these students to hand in again, or grade them by hand"]
+                     + [f"  {a:{width[0]}}  {s:{width[1]}}  {r}" for a, s, r in failed])
 
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@ from typing import Any
 from nbformat import NotebookNode
 
 from cnnlib.grading.sealed.endpoint import RemoteError, TimeoutReached
+from cnnlib.grading.sealed.match import match
 from cnnlib.grading.sealed.sandbox import Limits
 from cnnlib.grading.sealed.scan import scan
 from cnnlib.grading.sealed.session import Session
@@ -169,19 +170,22 @@ class _Grading:
                             "(all its cells together) before this cell"))
 
 
-def read_submission(source: NotebookNode, submission: NotebookNode, bounds: Bounds, *,
-                    libraries_allowed: bool = False) -> tuple[list[Cell], dict[str, str], list[str]]:
-    """The grading structure from ``source``, ``submission``'s answers by grade_id, and the flags for the
-    instructor (cells missing or duplicated, code that looks like tampering)."""
+def read_submission(source: NotebookNode, submission: NotebookNode, bounds: Bounds, *, libraries_allowed: bool = False,
+                    others: dict[str, NotebookNode] | None = None) -> tuple[list[Cell], dict[str, str], list[str]]:
+    """The grading structure from ``source``, ``submission``'s answers (its cells found by content and position,
+    :func:`~.match.match`; ``others``: the other assignments' notebooks, to recognise one of them), and the flags
+    for the instructor (cells changed, missing or copied, code that looks like tampering)."""
     cells = structure(source, bounds.cell)
-    answers, flags = answers_of(submission, cells)
+    matched = match(source, submission, others)
+    answers, flags = answers_of(matched.notebook, cells)
+    flags = matched.flags + flags
     flags += [f"possible tampering: {finding}" for grade_id, code in answers.items()
               for finding in scan(grade_id, code, libraries_allowed=libraries_allowed)]
     return cells, answers, flags
 
 
 def grade(source: NotebookNode, submission: NotebookNode, workdir: Path, limits: Limits | None = None,
-          bounds: Bounds = BOUNDS) -> Graded:
+          bounds: Bounds = BOUNDS, others: dict[str, NotebookNode] | None = None) -> Graded:
     """Run ``submission``'s answers sealed against ``source``'s tests; the result of every cell.
 
     Args:
@@ -190,8 +194,9 @@ def grade(source: NotebookNode, submission: NotebookNode, workdir: Path, limits:
         workdir: an empty folder, the only one the submission's code can write.
         limits: the sandbox's resource limits.
         bounds: each cell's time bound (unless the source notebook's cell sets its own) and the whole submission's.
+        others: the other assignments' instructor notebooks by name, to recognise a notebook of one of them.
     """
-    cells, answers, flags = read_submission(source, submission, bounds)
+    cells, answers, flags = read_submission(source, submission, bounds, others=others)
     graded = Graded(flags=flags)
     grading = _Grading(cells, answers, workdir, limits, bounds.of_submission(cells))
     try:

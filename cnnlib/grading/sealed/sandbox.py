@@ -4,10 +4,14 @@ Student code must not read the hidden tests, write the gradebook, reach the
 network, or outlive its run. :func:`start` runs a command
 
 * inside Debian's bubblewrap (``bwrap``), when installed: new user, PID,
-  network, IPC and UTS namespaces (no network at all), the root file system
-  read-only, the course folder and the home folder hidden behind empty
-  ``tmpfs`` mounts except for the interpreter, the virtual environment and
-  cnnlib, a private ``/tmp``, and one writable folder, the submission's own;
+  network, IPC and UTS namespaces (no network at all), and a file system built
+  from an allow-list (:func:`visible`): read-only, the system's libraries and
+  binaries (``/usr/lib``, ``/usr/bin`` and their ``/lib``, ``/bin`` links), the
+  few files of ``/etc`` the dynamic linker and Python read, the interpreter, the
+  virtual environment and cnnlib; a private ``/tmp`` with one writable folder,
+  the submission's own. Nothing else of the machine exists there: not ``/home``,
+  ``/root``, ``/srv``, ``/opt``, ``/var``, ``/mnt``, other courses, the exchange,
+  the gradebook or the course folder;
 * in a new session, so that :func:`stop` kills the whole process group;
 * under limits on CPU seconds, file size and open files (``setrlimit``), and
   on memory and processes: a cgroup where this process may make one (root,
@@ -69,46 +73,58 @@ def _cgroup_dirs(name: str) -> dict[str, Path]:
     return {key: CGROUP_ROOT / key / name for key in ("memory", "pids") if os.access(CGROUP_ROOT / key, os.W_OK)}
 
 
+# The system's part of the allow-list: what the interpreter, numpy and torch load (shared libraries through the
+# dynamic linker and its cache) and the binaries a subprocess of the student's may run; nothing with data of anyone.
+SYSTEM = ("/usr/lib", "/usr/lib64", "/usr/lib32", "/usr/libx32", "/usr/bin")
+ETC = ("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/localtime", "/etc/nsswitch.conf",
+       "/etc/mime.types", "/etc/fonts")  # the dynamic linker's cache and paths, the time zone, name lookup, mimetypes, fonts
+LINKS = ("/bin", "/lib", "/lib64", "/lib32", "/libx32")  # merged /usr: links into /usr, made as links
+
+
 def isolation() -> str:
-    """One line on the isolation in force here, for the grading report and its terminal output.
+    """One line on the isolation in force here, for the grading report and its terminal output: what student code
+    can see, and the limits on what it can use.
 
     >>> isolation().startswith(("bubblewrap", "NO SANDBOX"))
     True
     """
     limits = "cgroup limits on memory and processes" if _cgroup_dirs("probe") else "rlimits on memory and processes"
     if _bwrap():
-        return (f"bubblewrap ({_bwrap()}): no network, own user/PID/IPC namespaces, read-only system, course and home "
-                f"folders hidden, private /tmp; {limits}; CPU, file size and open files limited")
+        return (f"bubblewrap ({_bwrap()}): no network, own user/PID/IPC namespaces; student code sees only, read-only, "
+                f"{', '.join(map(str, visible()))}, a private /tmp and, writable, its own submission folder "
+                f"({WORKDIR}); {limits}; CPU, file size and open files limited")
     return (f"NO SANDBOX: bubblewrap is not installed (Debian: apt-get install bubblewrap), so student code can read "
             f"the file system and reach the network; only a separate session and {limits}, CPU, file size and open "
             "files limits are in force")
 
 
 def _readable() -> list[Path]:
-    """Folders the sandbox must see read-only: the interpreter, the virtual environment, cnnlib."""
+    """Folders the sandbox must see read-only besides the system's: the interpreter, the virtual environment, cnnlib."""
     package = Path(cnnlib.__file__).resolve().parent
     folders = {Path(sys.base_prefix).resolve(), Path(sys.prefix).resolve(), package}
     # The venv's python is a link into the base installation; keep both ends visible.
     folders.add(Path(sys.executable).resolve().parent.parent)
-    return sorted(folders)
+    # A folder inside another one of the list is seen through it.
+    return sorted(f for f in folders if not any(f != other and f.is_relative_to(other) for other in folders))
 
 
-def _hidden() -> list[Path]:
-    """Folders hidden behind an empty tmpfs: the home folder and the course (cnnlib's repository) folder.
-
-    A folder inside one that must stay readable (cnnlib installed into the venv) is not hidden.
-    """
-    package = Path(cnnlib.__file__).resolve().parent
-    candidates = {Path.home().resolve(), package.parent, Path(os.getcwd()).resolve()} - {Path("/")}
-    return sorted(folder for folder in candidates if not any(folder.is_relative_to(keep) for keep in _readable()))
+def visible() -> list[Path]:
+    """Everything of this machine's file system that student code sees (read-only), besides /dev, /proc and its
+    private /tmp: the allow-list, as far as it exists here."""
+    system = [Path(p) for p in (*SYSTEM, *ETC) if Path(p).exists()]
+    return sorted({*system, *_readable()})
 
 
 def bwrap_command(argv: list[str], workdir: Path) -> list[str]:
-    """``argv`` wrapped in bubblewrap, with ``workdir`` as the only writable folder (seen as :data:`WORKDIR`)."""
-    command = [_bwrap() or "bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
-    for folder in _hidden():
-        command += ["--tmpfs", str(folder)]
-    for folder in _readable():
+    """``argv`` wrapped in bubblewrap, with ``workdir`` as the only writable folder (seen as :data:`WORKDIR`), on a
+    file system holding only :func:`visible`."""
+    command = [_bwrap() or "bwrap", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
+    for link in map(Path, LINKS):
+        if link.is_symlink():
+            command += ["--symlink", os.readlink(link), str(link)]
+        elif link.is_dir():
+            command += ["--ro-bind", str(link), str(link)]
+    for folder in visible():
         command += ["--ro-bind", str(folder), str(folder)]
     command += ["--bind", str(workdir), WORKDIR, "--chdir", WORKDIR]
     command += ["--unshare-all", "--unshare-user", "--uid", "65534", "--gid", "65534", "--die-with-parent",
@@ -152,6 +168,28 @@ def start(argv: list[str], workdir: Path, limits: Limits = Limits(), *, stderr: 
     process = subprocess.Popen(command, cwd=workdir, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr,
                                preexec_fn=limit_child, start_new_session=True)
     return Sandboxed(process, list(dict.fromkeys(cgroups.values())))
+
+
+def check() -> str:
+    """Why the sandbox cannot run a program on this machine (bubblewrap's own error), or "" when it can.
+
+    A sandbox that cannot start (no unprivileged user namespaces, say) would fail every cell of every
+    submission alike; the batch reports this once per submission instead of grading them all as zero.
+    """
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="cnnlib-sandbox-check-") as workdir:
+        box = start([sys.executable, "-c", "print('ok')"], Path(workdir), stderr=subprocess.PIPE)
+        try:
+            out, err = box.process.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            out, err = b"", b"no answer within 60 s"
+        finally:
+            stop(box)
+    if box.process.returncode == 0 and out.strip() == b"ok":
+        return ""
+    said = err.decode(errors="replace").strip().splitlines()
+    return f"exit status {box.process.returncode}" + (f": {said[-1]}" if said else "")
 
 
 def stop(sandbox: Sandboxed) -> None:

@@ -3,9 +3,9 @@
 Which cells are set-up, answers and tests, their points and time bounds, and
 the names each answer gives to the tests: all of it comes from the source
 notebook in ``solutions/``, never from a submission's metadata, which a
-student can edit. :func:`answers_of` then finds each answer in a submission
-by its grade_id and says what looks wrong (a missing, duplicated or re-typed
-answer cell) without ever stopping the grading.
+student can edit. :func:`answers_of` then takes each answer from a submission
+whose cells :mod:`.match` has found, and says what looks wrong (a missing or
+re-typed answer cell) without ever stopping the grading.
 """
 
 from __future__ import annotations
@@ -139,9 +139,10 @@ def structure(source: NotebookNode, seconds: float = DEFAULT_SECONDS) -> list[Ce
 def answers_of(submission: NotebookNode, cells: list[Cell]) -> tuple[dict[str, str], list[str]]:
     """Each answer's source in ``submission`` by grade_id, and the flags for the instructor.
 
-    An answer found in a code cell is used; one that is missing, or found only in a
-    Markdown cell, counts as empty and is flagged; a duplicated grade_id is flagged and
-    its first code cell used.
+    ``submission`` has its cells found already (:func:`~.match.match`): each answer is
+    in the cell with its grade_id. One that is missing counts as empty and is flagged;
+    one turned into a Markdown cell is graded as code, as the instructor's notebook has
+    it, and flagged; a duplicated grade_id is flagged and its first cell used.
     """
     found: dict[str, list[NotebookNode]] = {}
     for cell in submission.get("cells", []):
@@ -153,14 +154,15 @@ def answers_of(submission: NotebookNode, cells: list[Cell]) -> tuple[dict[str, s
         if cell.kind != "answer":
             continue
         candidates = found.get(cell.grade_id, [])
-        code = [c for c in candidates if c.get("cell_type") == "code"]
         if len(candidates) > 1:
-            flags.append(f"answer cell {cell.grade_id} appears {len(candidates)} times; the first code cell is graded")
-        if code:
-            source = code[0].get("source", "")
-            answers[cell.grade_id] = "".join(source) if isinstance(source, list) else str(source)
-        else:
-            what = "is not a code cell" if candidates else "is missing"
-            flags.append(f"answer cell {cell.grade_id} {what}; it is graded as empty")
+            flags.append(f"answer cell {cell.grade_id} appears {len(candidates)} times; the first is graded")
+        if not candidates:
+            flags.append(f"answer cell {cell.grade_id} is missing; it is graded as empty")
             answers[cell.grade_id] = ""
+            continue
+        if candidates[0].get("cell_type") != "code":
+            flags.append(f"answer cell {cell.grade_id} was made a {candidates[0].get('cell_type')} cell; it is graded "
+                         "as code, as the instructor's notebook has it")
+        source = candidates[0].get("source", "")
+        answers[cell.grade_id] = "".join(source) if isinstance(source, list) else str(source)
     return answers, flags

@@ -17,6 +17,7 @@ from nbformat.v4 import new_code_cell, new_notebook
 from cnnlib.grading.sealed import sandbox
 from cnnlib.grading.sealed.kernel import grade_in_kernel
 from cnnlib.grading.sealed.structure import Bounds
+from tests.cnnlib.grading.sealed.planted import planted, spy
 
 
 def cell(grade_id: str, source: str, *, answer: bool = False, points: float = 0) -> nbformat.NotebookNode:
@@ -83,3 +84,17 @@ def test_the_course_folder_is_out_of_reach(tmp_path: Path) -> None:
     test, which needs the file's text, fails?"""
     reads = f"def double(x):\n    return 2 * x if open({__file__!r}).read() else 0"
     assert failed(notebook(reads, "def square(x):\n    return x * x"), tmp_path / "a") == {"test_double"}
+
+
+@pytest.mark.skipif(sandbox._bwrap() is None, reason="bubblewrap is not installed (apt-get install bubblewrap)")
+def test_the_kernel_sees_neither_other_courses_nor_the_exchange(tmp_path: Path) -> None:
+    """Does an answer in the sandboxed kernel (how assignment 4 is graded) that searches the file system find neither
+    another copy of the course's solutions nor a classmate's submission in an exchange, while scoring full marks?"""
+    with planted() as secret:
+        looks = spy([secret.solutions, secret.classmate]) + "\ndef double(x):\n    return 2 * x"
+        graded = grade_in_kernel(SOURCE, notebook(looks, "def square(x):\n    return x * x"), tmp_path / "a",
+                                 bounds=Bounds(cell=60, submission=90))
+    (printed,) = [r.output for r in graded.results if r.grade_id == "double"]
+    assert "searched the file system" in printed and printed.count("refused FileNotFoundError") == 2, printed[-2000:]
+    assert secret.marker not in printed
+    assert graded.failed() == set()

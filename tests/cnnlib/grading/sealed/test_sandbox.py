@@ -8,6 +8,7 @@ tests skip and say why, except in CI, where ``make test`` installs it.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -19,6 +20,7 @@ import pytest
 
 from cnnlib.grading.sealed import sandbox
 from cnnlib.grading.sealed.sandbox import Limits
+from tests.cnnlib.grading.sealed.planted import planted, spy
 
 REPO = Path(__file__).resolve().parents[4]
 needs_bwrap = pytest.mark.skipif(
@@ -37,9 +39,29 @@ def run(code: str, workdir: Path, limits: Limits | None = None, timeout: float =
 
 
 def test_isolation_is_stated() -> None:
-    """Does isolation() name bubblewrap when it is there, and say plainly when it is not?"""
+    """Does isolation() name bubblewrap and every folder student code sees when it is there, and say plainly when
+    it is not?"""
     line = sandbox.isolation()
     assert line.startswith("bubblewrap") if sandbox._bwrap() else line.startswith("NO SANDBOX")
+    if sandbox._bwrap():
+        assert all(str(folder) in line for folder in sandbox.visible())
+
+
+@needs_bwrap
+def test_only_the_allow_list_is_visible(tmp_path: Path) -> None:
+    """Does student code that searches the whole file system find only the allow-list: neither another copy of the
+    course's solutions in a system folder, nor a classmate's submission in an exchange, nor this course's?"""
+    with planted() as secret:
+        paths = [secret.solutions, secret.classmate, REPO / "solutions" / "a1_convolution" / "a1_convolution.ipynb"]
+        status, out = run(spy(paths) + "\nimport json\nprint('top', json.dumps(sorted(os.listdir('/'))))", tmp_path,
+                          timeout=120)
+    assert status == 0 and "searched the file system" in out, out[-3000:]
+    assert secret.marker not in out and "BEGIN HIDDEN TESTS" not in out
+    assert out.count("refused FileNotFoundError") == 3, out[-3000:]
+    allowed = {folder.parts[1] for folder in sandbox.visible()} | {"dev", "proc", "tmp"}
+    allowed |= {Path(link).name for link in sandbox.LINKS if Path(link).is_symlink()}
+    top = set(json.loads(out.split("top ", 1)[1].splitlines()[0]))
+    assert top <= allowed and {"srv", "home", "opt", "var", "mnt"}.isdisjoint(top), top
 
 
 @needs_bwrap
