@@ -25,7 +25,6 @@ import os
 import sys
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, astuple
 from pathlib import Path
 
@@ -33,6 +32,7 @@ import nbformat
 from nbformat import NotebookNode
 from traitlets.config.loader import PyFileConfigLoader
 
+from cnnlib.grading.sealed import cluster
 from cnnlib.grading.sealed.kernel import grade_in_kernel
 from cnnlib.grading.sealed.runner import CellResult, Graded, grade
 from cnnlib.grading.sealed.sandbox import isolation
@@ -101,9 +101,9 @@ def run(course: Path, assignment: str, student: str | None = None, bounds: Bound
     print(f"Grading {len(todo)} submissions of {assignment} {way}, {workers} at a time. Isolation: {isolation()}")
     times: dict[str, float] = {}
     start = time.perf_counter()
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with cluster.pool(course, workers) as pool:  # the local cores, or the Dask cluster GRADING_SCHEDULER names
         futures = [pool.submit(_grade_one, str(course), source_dir, s, assignment, nb, bounds, how) for s, nb in todo]
-        for done, future in enumerate(as_completed(futures), 1):
+        for done, future in enumerate(pool.as_completed(futures), 1):
             who, took, problem = future.result()
             times[who] = took
             elapsed = time.perf_counter() - start
