@@ -195,7 +195,7 @@ class ClusterPool:
         self.sources: dict[str, Any] = {}
         self.sent = self.kept = 0
         threads = sum(w["nthreads"] for w in self.client.scheduler_info()["workers"].values())
-        print(f"On the Dask cluster at {address}: {threads} worker threads now")
+        print(f"On the Dask cluster at {address}: {threads} worker thread(s) now")
 
     def submit(self, local: Callable[..., tuple[str, float, str]], course: str, source_dir: str, student: str,
                assignment: str, notebook: str, bounds: Bounds, how: str) -> Job:
