@@ -93,12 +93,18 @@ def _same(text: str) -> str:
 def grade_job(source: str, submission: str, bounds: tuple[float, float], how: str) -> str:
     """Grade one submission on a worker: the notebooks' texts in, the result as a JSON text out.
 
-    A worker without bubblewrap refuses, rather than run student code unsandboxed on a cluster machine.
+    A worker without bubblewrap refuses, rather than run student code unsandboxed on a cluster machine, and so
+    does a worker with more than one thread: the tests' printed output is captured per process.
     """
+    from distributed import get_worker
+
     from cnnlib.grading.sealed.batch import GRADERS  # batch imports this module
 
     if not isolation().startswith("bubblewrap"):
         raise RuntimeError(f"this worker does not grade: {isolation()}")
+    if get_worker().state.nthreads != 1:
+        raise RuntimeError(f"this worker runs {get_worker().state.nthreads} threads; start sealed grading's workers with "
+                           "--nthreads 1 (one process per core)")
     start = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="cnnlib-submission-") as workdir:
         graded = GRADERS[how](nbformat.reads(source, as_version=4), nbformat.reads(submission, as_version=4),
