@@ -320,3 +320,14 @@ def test_a_forged_result_is_refused(change) -> None:
     """Is a result that does not match the instructor's notebook, or holds anything but text, refused?"""
     with pytest.raises((ValueError, TypeError)):
         cluster.checked(forged(change), SOURCE, BOUNDS)
+
+
+def test_a_worker_with_two_threads_refuses_to_grade() -> None:
+    """Does a worker running two threads, whose jobs would share one process's printed output, refuse a job?"""
+    from distributed import Client, LocalCluster
+
+    with LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None) as local, \
+            Client(local, set_as_default=False) as client:
+        job = client.submit(cluster.grade_job, nbformat.writes(SOURCE), nbformat.writes(SOURCE), (10.0, 60.0), "sealed")
+        with pytest.raises(RuntimeError, match="--nthreads 1"):
+            job.result()
