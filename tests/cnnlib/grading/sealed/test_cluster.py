@@ -322,12 +322,27 @@ def test_a_forged_result_is_refused(change) -> None:
         cluster.checked(forged(change), SOURCE, BOUNDS)
 
 
-def test_a_worker_with_two_threads_refuses_to_grade() -> None:
-    """Does a worker running two threads, whose jobs would share one process's printed output, refuse a job?"""
+@pytest.mark.parametrize(("threads", "sandbox", "refusal"), [
+    (2, "bubblewrap (/usr/bin/bwrap): ...", "--nthreads 1"),  # two jobs would share one process's printed output
+    (1, "NO SANDBOX: bubblewrap is not installed", "this worker does not grade: NO SANDBOX"),
+], ids=["two-threads", "no-bubblewrap"])
+def test_a_worker_that_cannot_grade_safely_refuses(threads: int, sandbox: str, refusal: str,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Does a worker with two threads, or without bubblewrap, refuse a job instead of grading it?"""
     from distributed import Client, LocalCluster
 
-    with LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None) as local, \
+    monkeypatch.setattr(cluster, "isolation", lambda: sandbox)  # the worker runs in this process (processes=False)
+    with LocalCluster(n_workers=1, threads_per_worker=threads, processes=False, dashboard_address=None) as local, \
             Client(local, set_as_default=False) as client:
         job = client.submit(cluster.grade_job, nbformat.writes(SOURCE), nbformat.writes(SOURCE), (10.0, 60.0), "sealed")
-        with pytest.raises(RuntimeError, match="--nthreads 1"):
+        with pytest.raises(RuntimeError, match=re.escape(refusal)):
             job.result()
+
+
+def test_the_client_refuses_to_start_without_the_course_certificate() -> None:
+    """Without a CA file and a client certificate in Dask's configuration, does the pool refuse before connecting?"""
+    import dask
+
+    with dask.config.set({"distributed.comm.tls.ca-file": None, "distributed.comm.tls.client.cert": None}):
+        with pytest.raises(ValueError, match="distributed.comm.tls.ca-file"):
+            cluster.ClusterPool("tls://127.0.0.1:8786")
