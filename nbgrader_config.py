@@ -114,3 +114,9 @@ c.SealedExecute.cell_seconds = 10
 # And all of a submission's cells together (a correct one takes a few seconds): code that stalls
 # in every cell costs the batch this, not 10 s a cell. Cells given a longer bound add their extra.
 c.SealedExecute.submission_seconds = 60
+
+# `make autograde` grades the sealed assignments on this machine's cores. With a Dask scheduler's address
+# (tls://host:8786) it sends each submission to that cluster's workers instead, which run the same sandbox, and
+# records their results here (cnnlib/grading/sealed/cluster.py; the book's "Grading on a cluster"). The
+# connection needs the course's TLS certificates in Dask's configuration; GRADING_SCHEDULER=... wins over this.
+c.GradingCluster.scheduler = ""

@@ -33,14 +33,14 @@ import os
 import sys
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import asdict, astuple
+from dataclasses import asdict, astuple, dataclass
 from pathlib import Path
 
 import nbformat
 from nbformat import NotebookNode
 from traitlets.config.loader import PyFileConfigLoader
 
+from cnnlib.grading.sealed import cluster
 from cnnlib.grading.sealed.choose import choose, link_expected, read
 from cnnlib.grading.sealed.kernel import grade_in_kernel
 from cnnlib.grading.sealed.match import match
@@ -82,11 +82,21 @@ def others_of(course: Path, source_dir: str, assignment: str) -> dict[str, Noteb
     return found
 
 
-def _grade_one(course: str, source_dir: str, student: str, assignment: str, notebook: str,
-               bounds: Bounds, how: str) -> tuple[str, float, str]:
-    """Grade one submission into the cache (runs in a pool worker); its student, seconds and a problem, if any."""
-    start = time.perf_counter()
-    root = Path(course)
+@dataclass
+class Prepared:
+    """A submission ready to grade: the instructor's notebook, the student's chosen notebook and its cache key."""
+
+    source: NotebookNode
+    submission: NotebookNode
+    digest: str
+    others: dict[str, NotebookNode]
+    flags: list[str]  # the choice of notebook's own flags, kept beside the grader's
+
+
+def prepare(root: Path, source_dir: str, student: str, assignment: str, notebook: str,
+            bounds: Bounds) -> tuple[Prepared | None, str]:
+    """Choose the notebook with the student's work and note any problem (on this machine, wherever it is graded);
+    the submission ready to grade, or None when there is nothing to grade, and the problem, if any."""
     folder = root / "submitted" / student / assignment
     source = nbformat.read(root / source_dir / assignment / f"{notebook}.ipynb", as_version=4)
     others = others_of(root, source_dir, assignment)
@@ -94,18 +104,33 @@ def _grade_one(course: str, source_dir: str, student: str, assignment: str, note
     link_expected(folder, notebook, choice)
     record_problem(root, student, assignment, choice.problem, folder, graded=choice.path is not None)
     if choice.path is None:
-        return student, time.perf_counter() - start, choice.problem
+        return None, choice.problem
     submission, _ = read(choice.path)
-    digest = key(source, submission, bounds)
-    if cached(root, student, assignment, notebook, digest) is None:
+    return Prepared(source, submission, key(source, submission, bounds), others, choice.flags), choice.problem
+
+
+def _grade_one(course: str, source_dir: str, student: str, assignment: str, notebook: str,
+               bounds: Bounds, how: str) -> tuple[str, float, str]:
+    """Grade one submission into the cache (runs in a pool worker); its student, seconds and a problem, if any."""
+    start = time.perf_counter()
+    root = Path(course)
+    ready, problem = prepare(root, source_dir, student, assignment, notebook, bounds)
+    if ready is not None and cached(root, student, assignment, notebook, ready.digest) is None:
         with tempfile.TemporaryDirectory(prefix="cnnlib-submission-") as workdir:
-            graded = GRADERS[how](source, submission, Path(workdir), bounds=bounds, others=others)
-        path = root / CACHE / student / assignment / f"{notebook}.json"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        results = [asdict(r) for r in graded.results]
-        path.write_text(json.dumps({"key": digest, "results": results, "flags": choice.flags + graded.flags,
-                                    "seconds": time.perf_counter() - start}))
-    return student, time.perf_counter() - start, choice.problem
+            graded = GRADERS[how](ready.source, ready.submission, Path(workdir), bounds=bounds, others=ready.others)
+        graded.flags[:0] = ready.flags
+        store(root / CACHE / student / assignment / f"{notebook}.json", ready.digest, graded,
+              time.perf_counter() - start)
+    return student, time.perf_counter() - start, problem
+
+
+def store(path: Path, digest: str, graded: Graded, seconds: float) -> None:
+    """Write a result into the cache as :func:`cached` reads it; whole or not at all."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".partial")
+    partial.write_text(json.dumps({"key": digest, "results": [asdict(r) for r in graded.results],
+                                   "flags": graded.flags, "seconds": seconds}))
+    os.replace(partial, path)
 
 
 def record_problem(course: Path, student: str, assignment: str, problem: str, folder: Path, graded: bool,
@@ -168,9 +193,9 @@ def run(course: Path, assignment: str, student: str | None = None, bounds: Bound
             record_problem(course, who, assignment, f"sandbox failure: {broken}", folder, graded=False, skip=True)
         failed, todo = [who for who, _ in todo], []
     start = time.perf_counter()
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with cluster.pool(course, workers) as pool:  # the local cores, or the Dask cluster GRADING_SCHEDULER names
         futures = [pool.submit(_grade_one, str(course), source_dir, s, assignment, nb, bounds, how) for s, nb in todo]
-        for done, future in enumerate(as_completed(futures), 1):
+        for done, future in enumerate(pool.as_completed(futures), 1):
             who, took, problem = future.result()
             times[who] = took
             elapsed = time.perf_counter() - start
