@@ -46,7 +46,7 @@ from typing import Any
 import nbformat
 from traitlets import Unicode
 from traitlets.config import Configurable
-from traitlets.config.loader import PyFileConfigLoader
+from traitlets.config.loader import ConfigFileNotFound, PyFileConfigLoader
 
 from cnnlib.grading.sealed.runner import CellResult, Graded
 from cnnlib.grading.sealed.sandbox import isolation
@@ -69,7 +69,10 @@ def scheduler_of(course: Path) -> str:
     """The scheduler address for ``course``: ``GRADING_SCHEDULER``, else its nbgrader_config.py's, else ``""``."""
     if os.environ.get(VARIABLE):
         return os.environ[VARIABLE]
-    config = PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
+    try:
+        config = PyFileConfigLoader("nbgrader_config.py", path=str(course)).load_config()
+    except ConfigFileNotFound:  # a course without its own configuration grades on this machine
+        return ""
     return GradingCluster(config=config).scheduler
 
 
