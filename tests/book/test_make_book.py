@@ -75,6 +75,8 @@ def outputs(book: Path) -> dict[str, tuple[str, str]]:
 def book(tmp_path: Path) -> Path:
     """A two-page book beside a copy of the course's Makefile and the course's execution settings."""
     shutil.copy(ROOT / "Makefile", tmp_path)
+    (tmp_path / "tools").mkdir()
+    shutil.copy(ROOT / "tools" / "build_book.py", tmp_path / "tools")
     config = yaml.safe_load((ROOT / "_config.yml").read_text())
     (tmp_path / "_config.yml").write_text(yaml.safe_dump(
         {"title": "tiny", "only_build_toc_files": True, "execute": config["execute"]}))
