@@ -139,6 +139,10 @@ BN_AFTER_RELU = tuple(("lenet5bn", f"nn.BatchNorm{d}({c}), nn.ReLU()", f"nn.ReLU
 DRAWS = ("    top = torch.randint(0, H - size + 1, (N,), generator=generator)\n",
          "    left = torch.randint(0, W - size + 1, (N,), generator=generator)\n")
 SHUFFLE = "        order = torch.randperm(len(images), generator=generator)\n"
+EPOCH = "    for _ in range(epochs):\n        model.train()\n"
+ONE_OPTIMIZER = ("    optimizer = torch.optim.SGD(model.parameters(), lr=lr, momentum=0.9)\n"
+                 "    steps = epochs * -(-len(images) // batch_size)\n"
+                 "    schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=steps)\n")
 
 MISTAKES = (
     # The review's case: float64 offsets crashed the hidden allclose before any dtype check and cost all 4 points.
@@ -166,6 +170,23 @@ MISTAKES = (
             (("train", "    for _ in range(epochs):\n        model.train()\n" + SHUFFLE,
               SHUFFLE[4:] + "    for _ in range(epochs):\n        model.train()\n"),),
             "test_train_batches", "two epochs visit the images in the same order: draw a new order each epoch"),
+    # Issue 22: caught before, with torch's "mat1 and mat2 shapes cannot be multiplied"; now named.
+    Mistake("lenet-no-padding",
+            (("lenet5", "nn.Conv2d(in_channels, 6, kernel_size=5, padding=2)", "nn.Conv2d(in_channels, 6, kernel_size=5)"),),
+            "test_lenet5", "LeNet5().features gives 256 values per 28x28 image, expected 16*5*5 = 400. "
+            "Likely mistake: your first conv has no padding"),
+    Mistake("crop-bounds-swapped",
+            (("random_crop", DRAWS[0] + DRAWS[1], DRAWS[0].replace("H -", "W -") + DRAWS[1].replace("W -", "H -")),),
+            "test_random_crop", "random_crop(x of shape (4, 3, 32, 30), 24) raised RuntimeError: "),
+    # Issue 22: compared with x.flip(-1) after x had changed, it was "wrong"; now "x unchanged" is checked first.
+    Mistake("flip-in-place", (("horizontal_flip", "    return torch.where(flip[:, None, None, None], x.flip(-1), x)",
+                               "    x[flip] = x[flip].flip(-1)\n    return x"),),
+            "test_horizontal_flip", "horizontal_flip changed x in place: return a new tensor and leave x unchanged"),
+    # Issue 22: a new optimizer every epoch lost nothing.
+    Mistake("optimizer-per-epoch", (("train", ONE_OPTIMIZER, ""), ("train", "            schedule.step()\n", ""),
+                                    ("train", EPOCH, EPOCH + "    " + ONE_OPTIMIZER.split("\n")[0] + "\n")),
+            "test_train_batches",
+            "train created 3 optimizers for 3 epochs, expected one for the whole run. Likely mistake: a new optimizer"),
     Mistake("loss-kept-as-tensor", (("train", "total += loss.item() * len(batch)", "total += loss * len(batch)"),),
             "test_train_history", "history['train_loss'] holds Tensor, expected Python floats (loss.item())"),
 )
