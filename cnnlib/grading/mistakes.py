@@ -236,6 +236,60 @@ MISTAKES = {
             "one optimizer before the loop over epochs and use it for the whole run.",
             "09_tips_and_tricks",
         ),
+        Mistake(
+            "residual_relu_misplaced",
+            "your block's output matches {how}: the ReLU comes after the sum, out = ReLU(F(x) + shortcut(x)), "
+            "so that a block whose F(x) is 0 passes its (non-negative) input on unchanged.",
+            "06_case_studies",
+        ),
+        Mistake(
+            "receptive_jump_first",
+            "your field grows by the jump after this layer's stride: a layer widens the field by D*(F - 1) times the "
+            "jump of the layers below it, so add to the field first, then multiply the jump by S.",
+            "04_neuron_view",
+        ),
+        Mistake(
+            "receptive_dilation_ignored",
+            "your field ignores the dilation: a filter of F taps D apart spans D*(F - 1) + 1 pixels of its input, "
+            "so it widens the field by D*(F - 1) times the jump.",
+            "04_neuron_view",
+        ),
+        Mistake(
+            "saliency_probability",
+            "your map is the gradient of the probability (after the softmax), not of the class score: take the "
+            "gradient of the score model(x)[0, label], which the other classes' scores do not pull down.",
+            "08_understanding_convnets",
+        ),
+        Mistake(
+            "saliency_abs_after_max",
+            "your map takes the largest signed gradient over the channels, then its absolute value: take the "
+            "absolute value of each channel's gradient first, then the largest over the channels.",
+            "08_understanding_convnets",
+        ),
+        Mistake(
+            "model_training_mode",
+            "your result matches the model in training mode: call model.eval() first, so that batch norm uses "
+            "its running statistics and dropout keeps every unit, as when the network classifies.",
+            "09_tips_and_tricks",
+        ),
+        Mistake(
+            "occlusion_border",
+            "your map has {got} positions instead of (H - patch)//S + 1 = {rows} along the rows (and {cols} along "
+            "the columns): the patch starts at 0, S, 2S, ... up to the last start whose patch still fits the image.",
+            "08_understanding_convnets",
+        ),
+        Mistake(
+            "ascent_unregularized",
+            "your step lacks the regularization: after moving up the gradient, decay the image by (1 - l2) and "
+            "blur it (Yosinski et al.), or the image fills with high-frequency patterns no digit has.",
+            "08_understanding_convnets",
+        ),
+        Mistake(
+            "ascent_gradient_accumulates",
+            "your step adds the gradients of all {calls} calls on the same x: backward() adds to x.grad, so take "
+            "the gradient with torch.autograd.grad, or of a fresh copy, x.detach().requires_grad_().",
+            "08_understanding_convnets",
+        ),
     )
 }
 

@@ -356,6 +356,90 @@ def conv_forward_fast(x, w, b, stride=1, padding=0):
 ''',
         },
     },
+    "a5_inside_a_convnet": {
+        "other-idioms": {
+            "residual_block": '''
+def conv_bn(c_in, c_out, size, stride=1):
+    return nn.Sequential(nn.Conv2d(c_in, c_out, size, stride, padding=size // 2, bias=False), nn.BatchNorm2d(c_out))
+
+
+class ResidualBlock(nn.Module):
+    def __init__(self, in_channels, out_channels, stride=1):
+        super().__init__()
+        self.residual = nn.Sequential(conv_bn(in_channels, out_channels, 3, stride), nn.ReLU(inplace=True),
+                                      conv_bn(out_channels, out_channels, 3))
+        projection = stride > 1 or in_channels != out_channels
+        self.shortcut = conv_bn(in_channels, out_channels, 1, stride) if projection else nn.Identity()
+
+    def forward(self, x):
+        out = self.residual(x)
+        out += self.shortcut(x)
+        return functional.relu(out)
+''',
+            "field_and_jump": '''
+from functools import reduce
+
+
+def field_and_jump(layers):
+    step = lambda acc, layer: [acc[0] + layer[2] * (layer[0] - 1) * acc[1], acc[1] * layer[1]]
+    return reduce(step, layers, [1, 1])
+''',
+            "saliency": '''
+def saliency_map(model, image, label):
+    model.eval()
+    gradient = torch.autograd.functional.jacobian(lambda x: model(x.unsqueeze(0))[0, label], image)
+    return torch.max(torch.abs(gradient), dim=0).values
+''',
+            "occlusion": '''
+def occlusion_map(model, image, label, patch, stride):
+    model.eval()
+    C, H, W = image.shape
+    rows = []
+    for top in range(0, H - patch + 1, stride):
+        row = []
+        for left in range(0, W - patch + 1, stride):
+            x = image.clone()
+            x[:, top : top + patch, left : left + patch] = 0.0
+            with torch.no_grad():
+                row.append(functional.softmax(model(x[None]), dim=-1)[0, label])
+        rows.append(torch.stack(row))
+    return torch.stack(rows)
+''',
+            "class_image": '''
+def ascent_step(model, x, label, lr, l2, sigma):
+    model.eval()
+    x = x.detach().clone()
+    x.requires_grad = True
+    model(x)[0][label].backward()
+    stepped = (x + lr * x.grad).detach()
+    return blur(stepped * (1 - l2), sigma)
+
+
+def class_image(model, label):
+    x = torch.zeros(1, 1, 28, 28)
+    p = 0.0
+    while p < 0.95:
+        x = ascent_step(model, x, label, 1.0, 0.02, 0.6)
+        p = torch.softmax(model(x), 1)[0, label].item()
+    return x.squeeze(0)
+''',
+            "fooling": '''
+def fooling_image(model, image, target, epsilon):
+    model.eval()
+    low, high = (image - epsilon).clamp(min=0), (image + epsilon).clamp(max=1)
+    x = image.clone()
+    for _ in range(200):
+        x.requires_grad_()
+        scores = model(x.unsqueeze(0))[0]
+        if scores.argmax().item() == target:
+            break
+        margin = scores[target] - scores.max()
+        grad = torch.autograd.grad(margin, x)[0]
+        x = torch.min(torch.max(x.detach() + 0.01 * grad.sign(), low), high)
+    return x.detach()
+''',
+        },
+    },
 }
 
 
@@ -372,7 +456,7 @@ class WrongAnswer:
     visible: bool = True  # whether the visible tests already show the message to the student
 
 
-A1, A2, A3 = "a1_convolution", "a2_pooling_and_networks", "a3_backprop_and_speed"
+A1, A2, A3, A5 = "a1_convolution", "a2_pooling_and_networks", "a3_backprop_and_speed", "a5_inside_a_convnet"
 A1_CONV = frozenset({"test_conv_forward", "test_worked_numbers"})
 
 WRONG_ANSWERS = (
@@ -483,4 +567,34 @@ WRONG_ANSWERS = (
         A3, "fast-loops-over-pixels",
         (("conv_forward_fast", "    K, C, FH, FW = w.shape\n", "    return conv_forward_loops(x, w, b, stride, padding)\n"),),
         frozenset({"test_conv_forward_fast"}), "test_conv_forward_fast", "loops in Python over output positions"),
+    WrongAnswer(A5, "relu-before-add", (("residual_block", "return torch.relu(self.residual(x) + self.shortcut(x))",
+                                         "return torch.relu(self.residual(x)) + self.shortcut(x)"),),
+                frozenset({"test_residual_block"}), "test_residual_block", "residual_relu_misplaced"),
+    WrongAnswer(A5, "conv-bias", (("residual_block",
+                                   "padding=1, bias=False), nn.BatchNorm2d(out_channels),\n            nn.ReLU()",
+                                   "padding=1), nn.BatchNorm2d(out_channels),\n            nn.ReLU()"),),
+                frozenset({"test_residual_block"}), "test_residual_block", "use bias=False (batch norm has its own)"),
+    WrongAnswer(A5, "jump-first", (("field_and_jump", "        field += D * (F - 1) * jump\n        jump *= S\n",
+                                    "        jump *= S\n        field += D * (F - 1) * jump\n"),),
+                frozenset({"test_field_and_jump"}), "test_field_and_jump", "receptive_jump_first"),
+    WrongAnswer(A5, "saliency-of-probability", (("saliency", "model(x)[0, label]", "torch.softmax(model(x), dim=1)[0, label]"),),
+                frozenset({"test_saliency"}), "test_saliency", "saliency_probability"),
+    WrongAnswer(A5, "saliency-abs-after-max", (("saliency", "gradient[0].abs().amax(dim=0)", "gradient[0].amax(dim=0).abs()"),),
+                frozenset({"test_saliency"}), "test_saliency", "saliency_abs_after_max"),
+    WrongAnswer(A5, "saliency-training-mode", (("saliency", "    model.eval()\n", ""),),
+                frozenset({"test_saliency"}), "test_saliency", "model_training_mode"),
+    WrongAnswer(A5, "occlusion-border", (("occlusion", "(H - patch) // stride + 1, (W - patch) // stride + 1",
+                                          "(H - patch) // stride, (W - patch) // stride"),),
+                frozenset({"test_occlusion"}), "test_occlusion", "occlusion_border"),
+    WrongAnswer(A5, "ascent-unregularized", (("class_image", "return blur((1 - l2) * (x + lr * gradient), sigma)",
+                                              "return x + lr * gradient"),),
+                frozenset({"test_class_image"}), "test_class_image", "ascent_unregularized"),
+    WrongAnswer(A5, "ascent-grad-not-zeroed",
+                (("class_image",
+                  "    x = x.detach().requires_grad_(True)\n    (gradient,) = torch.autograd.grad(model(x)[0, label], x)\n",
+                  "    x.requires_grad_(True)\n    model(x)[0, label].backward()\n    gradient = x.grad\n"),),
+                frozenset({"test_class_image"}), "test_class_image", "ascent_gradient_accumulates"),
+    WrongAnswer(A5, "fooling-unclipped", (("fooling", ".clamp(image - epsilon, image + epsilon).clamp(0, 1)", ".clamp(0, 1)"),
+                                          ("fooling", "epsilon / 8 * gradient.sign()", "epsilon / 2 * gradient.sign()")),
+                frozenset({"test_fooling"}), "test_fooling", "more than epsilon: clip x to [image - epsilon, image + epsilon]"),
 )

@@ -16,6 +16,13 @@ import torch
 from cnnlib.grading.checks import check_against
 from cnnlib.grading.exact_checks import check_equal
 from cnnlib.grading.gradient_mistakes import diagnose_conv_backward, diagnose_numerical_gradient, diagnose_pool_backward
+from cnnlib.grading.inside_mistakes import (
+    diagnose_ascent_step,
+    diagnose_occlusion,
+    diagnose_receptive_field,
+    diagnose_residual,
+    diagnose_saliency,
+)
 from cnnlib.grading.layer_mistakes import diagnose_conv, diagnose_pad, diagnose_params, diagnose_pool
 from cnnlib.grading.mistakes import MISTAKES
 from cnnlib.grading.torch_mistakes import diagnose_crop, diagnose_lenet_features, diagnose_optimizers, optimizers_created
@@ -109,6 +116,52 @@ def params_without_bias() -> str:
     return str(raised.value)
 
 
+def inside_model() -> torch.nn.Module:
+    """A small network with batch norm, in training mode, for assignment 5's mistakes."""
+    torch.manual_seed(3)
+    nn = torch.nn
+    net = nn.Sequential(nn.Conv2d(3, 4, 3, padding=1), nn.BatchNorm2d(4), nn.ReLU(), nn.Flatten(), nn.Linear(64, 5))
+    with torch.no_grad():
+        net[1].running_var.uniform_(0.5, 2.0)
+    return net.train()
+
+
+IMAGE = torch.rand(3, 4, 4, generator=torch.Generator().manual_seed(4))
+
+
+def saliency_wrong(how: str) -> str | None:
+    """A student's saliency map, wrong in one way: the probability, the absolute value after the max, training mode."""
+    net = inside_model()
+    x = IMAGE[None].clone().requires_grad_(True)
+    if how != "train":
+        net.eval()
+    scores = net(x)[0]
+    (torch.softmax(scores, 0)[2] if how == "probability" else scores[2]).backward()
+    gradient = x.grad[0]
+    saliency = gradient.amax(0).abs() if how == "max-first" else gradient.abs().amax(0)
+    return diagnose_saliency(saliency, inside_model(), IMAGE, 2)
+
+
+def residual_relu_first() -> str | None:
+    from cnnlib.models.resnet import BasicBlock
+
+    block, x = BasicBlock(4, 8, 2).eval(), torch.randn(2, 4, 6, 6)
+    with torch.no_grad():
+        out = torch.relu(block.residual(x)) + block.shortcut(x)
+    return diagnose_residual(out, block, x, 4, 8, 2)
+
+
+def ascent_wrong(accumulate: bool) -> str | None:
+    net = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(16, 3))
+    x = torch.rand(1, 1, 4, 4).requires_grad_(True)
+    for _ in range(2 if accumulate else 1):
+        net(x)[0, 1].backward()
+    stepped = (x + 0.5 * x.grad).detach()
+    result = 0.9 * stepped if accumulate else stepped
+    return diagnose_ascent_step(result, lambda v, g: 0.9 * (v + 0.5 * g), net, x.detach(), 1, 0.5, 0.1, 1.0,
+                                calls=2 if accumulate else 1)
+
+
 # key: the wrong answer and what the check says about it (conv cases at stride 2, padding 1).
 TRIGGERS: dict[str, Callable[[], str | None]] = {
     "kernel_flipped": lambda: diagnose_conv(torch_conv(X, W[..., ::-1, ::-1].copy(), B, 2, 1), X, W, B, 2, 1),
@@ -143,6 +196,15 @@ TRIGGERS: dict[str, Callable[[], str | None]] = {
     "lenet_no_padding": lenet_unpadded,
     "crop_bounds_swapped": crop_swapped,
     "optimizer_per_epoch": optimizer_each_epoch,
+    "residual_relu_misplaced": residual_relu_first,
+    "receptive_jump_first": lambda: diagnose_receptive_field((57, 8), [(11, 4, 1), (3, 2, 1)]),
+    "receptive_dilation_ignored": lambda: diagnose_receptive_field((7, 1), [(3, 1, 1), (3, 1, 2), (3, 1, 4)]),
+    "saliency_probability": lambda: saliency_wrong("probability"),
+    "saliency_abs_after_max": lambda: saliency_wrong("max-first"),
+    "model_training_mode": lambda: saliency_wrong("train"),
+    "occlusion_border": lambda: diagnose_occlusion(torch.zeros(7, 7), torch.zeros(1, 28, 28), 7, 3),
+    "ascent_unregularized": lambda: ascent_wrong(accumulate=False),
+    "ascent_gradient_accumulates": lambda: ascent_wrong(accumulate=True),
 }
 
 
