@@ -126,6 +126,15 @@ def _changed(args: Mapping[str, Any], originals: Mapping[str, Any]) -> tuple[str
     return None
 
 
+def not_answered(name: str) -> str:
+    """What a check says when the answer still raises the release's ``NotImplementedError``.
+
+    >>> not_answered("zero_pad")
+    'zero_pad is not answered yet: write it in its answer cell, run that cell, then this one'
+    """
+    return f"{name} is not answered yet: write it in its answer cell, run that cell, then this one"
+
+
 def check_against(
     fn: Callable[..., object],
     reference: Callable[..., object] | object,
@@ -170,10 +179,13 @@ def check_against(
     ...
     AssertionError: negate is wrong: relative error 1.00e+00, should be below 1e-07; case: x of shape (2,) float64
     """
+    __tracebackhide__ = True  # IPython then shows the student the failure, not this function's code
     originals = {key: value.copy() if isinstance(value, np.ndarray) else value for key, value in args.items()}
     case = describe(args)
     try:
         actual = fn(*args.values())
+    except NotImplementedError:  # the release's placeholder: say so, not "raised NotImplementedError: ; case: ..."
+        raise AssertionError(not_answered(name)) from None
     except Exception as raised:
         # A diagnosis may recognise a mistake by the error it raises (a slice that leaves the array, say).
         hint = diagnose(raised, *originals.values()) if diagnose else None
@@ -216,6 +228,7 @@ def check_call(
     >>> check_call(np.abs, np.array([1.0, 2.0]), {"x": np.array([-1.0, 2.0])}, "abs")
     abs: relative error 0.00e+00, should be below 1e-07: OK (x of shape (2,) float64)
     """
+    __tracebackhide__ = True  # IPython then shows the student the failure, not this function's code
     check_against(fn, expected, args, name, show=True, **options)
 
 
@@ -231,6 +244,7 @@ def check_close(
     >>> check_close(np.ones(3), np.ones(3), "relu(x)")
     relu(x): relative error 0.00e+00, should be below 1e-07: OK
     """
+    __tracebackhide__ = True  # IPython then shows the student the failure, not this function's code
     expected = np.asarray(expected, dtype=np.float64)
     if isinstance(actual, np.ndarray) and actual.shape == expected.shape:
         actual = actual.astype(np.float64)

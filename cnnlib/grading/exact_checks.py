@@ -69,6 +69,7 @@ def check_equal(actual: object, expected: object, name: str,
     >>> check_equal([55, 55, 96], (55, 55, 96), "volume")
     volume = (55, 55, 96): OK
     """
+    __tracebackhide__ = True  # IPython then shows the student the failure, not this function's code
     problem = equal_problem(actual, expected, name)
     if problem:
         hint = diagnose(actual) if diagnose else None
@@ -83,6 +84,7 @@ def check_raises(fn: Callable[..., object], args: Mapping[str, Any], name: str, 
     >>> check_raises(int, {"x": "seven"}, "int")
     int(x='seven') raised ValueError: OK
     """
+    __tracebackhide__ = True  # IPython then shows the student the failure, not this function's code
     call = f"{name}({describe(args)})"
     try:
         fn(*args.values())

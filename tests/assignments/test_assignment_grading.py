@@ -92,7 +92,8 @@ def test_feedback_names_the_mistake_once_with_a_book_link(course: Course, wrong:
     named = re.findall(r'class="cnnlib-diagnosis"><strong>Likely mistake:</strong> ' + re.escape(opening), page)
     assert len(named) == 1, f"named {len(named)} times"
     if mistake.page:
-        assert f'<a href="{BOOK_URL}book/{mistake.page}.html">' in page
+        name, _, section = mistake.page.partition("#")
+        assert f'<a href="{BOOK_URL}book/{name}.html{"#" + section if section else ""}">' in page
 
 
 class _Text(HTMLParser):
