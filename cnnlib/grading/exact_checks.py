@@ -42,10 +42,16 @@ def equal_problem(actual: object, expected: object, name: str) -> str | None:
     >>> equal_problem([27, 27, 96], (27, 27, 96), "volume")
     >>> equal_problem(5.0, 5, "output_size(7, 3)")
     'output_size(7, 3) returned float 5.0, expected the int 5'
+    >>> equal_problem((27, 96, 27), (27, 27, 96), "volume (height, width, depth)")
+    'volume (height, width, depth) is (27, 96, 27), expected (27, 27, 96)'
     """
     if isinstance(expected, tuple) and isinstance(actual, Sequence) and not isinstance(actual, str):
         if len(actual) != len(expected):
             return f"{name} has {len(actual)} items, expected {len(expected)}"
+        whole_numbers = all(isinstance(e, int) and not isinstance(e, bool) for e in expected)
+        if whole_numbers and not any(_exact_type_problem(a, e) for a, e in zip(actual, expected, strict=True)):
+            # A shape or a volume is read whole: (27, 27, 96), not "[0] returned 27".
+            return None if plain(actual) == expected else f"{name} is {plain(actual)!r}, expected {expected!r}"
         for index, (a, e) in enumerate(zip(actual, expected, strict=True)):
             problem = equal_problem(a, e, f"{name}[{index}]")
             if problem:

@@ -133,7 +133,7 @@ def relu_forward(x):
 ''',
             "fc_forward": '''
 def fc_forward(x, w, b):
-    return np.einsum("nd,md->nm", x.reshape(len(x), -1), w) + b
+    return (np.einsum("nd,md->nm", x.reshape(len(x), -1), w) + b).astype(np.result_type(x, w, b, 1.0))
 ''',
             "conv1x1": '''
 def conv1x1(x, w, b):
