@@ -70,17 +70,19 @@ def check_equal(actual: object, expected: object, name: str,
 
     ``diagnose(actual)`` may name a known mistake (see :mod:`cnnlib.grading.mistakes`) when they differ.
 
-    >>> check_equal(5, 5, "output_size(7, 3)")
-    output_size(7, 3) = 5: OK
+    Silent when they agree (the test cell prints one line for its part).
+
     >>> check_equal([55, 55, 96], (55, 55, 96), "volume")
-    volume = (55, 55, 96): OK
+    >>> check_equal(5.0, 5, "output_size(7, 3)")
+    Traceback (most recent call last):
+    ...
+    AssertionError: output_size(7, 3) returned float 5.0, expected the int 5
     """
     __tracebackhide__ = True  # IPython then shows the student the failure, not this function's code
     problem = equal_problem(actual, expected, name)
     if problem:
         hint = diagnose(actual) if diagnose else None
         raise AssertionError(problem if hint is None else f"{problem}.\n{hint}")
-    print(f"{name} = {plain(actual)!r}: OK")
 
 
 def check_raises(fn: Callable[..., object], args: Mapping[str, Any], name: str, error: type[Exception] = ValueError,
@@ -88,7 +90,6 @@ def check_raises(fn: Callable[..., object], args: Mapping[str, Any], name: str, 
     """``fn(*args)`` raises ``error`` whose message contains ``match``.
 
     >>> check_raises(int, {"x": "seven"}, "int")
-    int(x='seven') raised ValueError: OK
     """
     __tracebackhide__ = True  # IPython then shows the student the failure, not this function's code
     call = f"{name}({describe(args)})"
@@ -98,7 +99,6 @@ def check_raises(fn: Callable[..., object], args: Mapping[str, Any], name: str, 
         if match not in str(raised):
             message = f"{call} raised {error.__name__}({str(raised)!r}); its message should contain {match!r}"
             raise AssertionError(message) from None
-        print(f"{call} raised {error.__name__}: OK")
         return
     except Exception as raised:
         raise AssertionError(f"{call} raised {type(raised).__name__}: {raised}; expected {error.__name__}") from None

@@ -567,6 +567,11 @@ WRONG_ANSWERS = (
         A3, "fast-loops-over-pixels",
         (("conv_forward_fast", "    K, C, FH, FW = w.shape\n", "    return conv_forward_loops(x, w, b, stride, padding)\n"),),
         frozenset({"test_conv_forward_fast"}), "test_conv_forward_fast", "loops in Python over output positions"),
+)
+
+# Assignment 5 runs in a kernel in the sandbox, not in the sealed runner that grades WRONG_ANSWERS one by one
+# (tests/cnnlib/grading/sealed): its mistakes are a list of their own, graded with the others by the course.
+A5_WRONG_ANSWERS = (
     WrongAnswer(A5, "relu-before-add", (("residual_block", "return torch.relu(self.residual(x) + self.shortcut(x))",
                                          "return torch.relu(self.residual(x)) + self.shortcut(x)"),),
                 frozenset({"test_residual_block"}), "test_residual_block", "residual_relu_misplaced"),
@@ -598,3 +603,5 @@ WRONG_ANSWERS = (
                                           ("fooling", "epsilon / 8 * gradient.sign()", "epsilon / 2 * gradient.sign()")),
                 frozenset({"test_fooling"}), "test_fooling", "more than epsilon: clip x to [image - epsilon, image + epsilon]"),
 )
+
+ALL_WRONG_ANSWERS = WRONG_ANSWERS + A5_WRONG_ANSWERS

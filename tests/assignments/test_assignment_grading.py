@@ -11,7 +11,7 @@ import pytest
 from nbclient import NotebookClient
 
 from cnnlib.grading.mistakes import MISTAKES
-from tests.assignments.answers import STYLES, WRONG_ANSWERS, WrongAnswer
+from tests.assignments.answers import ALL_WRONG_ANSWERS, STYLES, WrongAnswer
 from tests.assignments.course import (
     ASSIGNMENTS,
     BOOK_URL,
@@ -58,7 +58,7 @@ def _message(wrong: WrongAnswer) -> str:
     return f"Likely mistake: {MISTAKES[wrong.says].sentence.split('{')[0]}" if wrong.says in MISTAKES else wrong.says
 
 
-@pytest.mark.parametrize("wrong", WRONG_ANSWERS, ids=lambda w: f"{w.assignment}-{w.student}")
+@pytest.mark.parametrize("wrong", ALL_WRONG_ANSWERS, ids=lambda w: f"{w.assignment}-{w.student}")
 def test_wrong_answer_loses_exactly_its_parts(course: Course, wrong: WrongAnswer) -> None:
     """Does a realistic mistake lose the points of the parts it gets wrong (and of those built on them), and no others?"""
     written = written_answers(wrong.assignment)  # graded by hand later: no points from autograde
@@ -68,7 +68,7 @@ def test_wrong_answer_loses_exactly_its_parts(course: Course, wrong: WrongAnswer
     assert course.grades()[wrong.assignment, wrong.student][0] == expected
 
 
-@pytest.mark.parametrize("wrong", WRONG_ANSWERS, ids=lambda w: f"{w.assignment}-{w.student}")
+@pytest.mark.parametrize("wrong", ALL_WRONG_ANSWERS, ids=lambda w: f"{w.assignment}-{w.student}")
 def test_wrong_answer_is_named_where_the_student_looks(course: Course, wrong: WrongAnswer) -> None:
     """Do the student's own run of the visible tests and the autograded notebook both say what is wrong?"""
     submitted = notebook_of(course.root / "submitted" / wrong.student / wrong.assignment)
@@ -83,7 +83,10 @@ def test_wrong_answer_is_named_where_the_student_looks(course: Course, wrong: Wr
         assert errors and _message(wrong) in errors[0], f"{where} of {wrong.caught_by} say {errors}"
 
 
-@pytest.mark.parametrize("wrong", [w for w in WRONG_ANSWERS if w.says in MISTAKES], ids=lambda w: f"{w.assignment}-{w.student}")
+NAMED = [w for w in ALL_WRONG_ANSWERS if w.says in MISTAKES]
+
+
+@pytest.mark.parametrize("wrong", NAMED, ids=lambda w: f"{w.assignment}-{w.student}")
 def test_feedback_names_the_mistake_once_with_a_book_link(course: Course, wrong: WrongAnswer) -> None:
     """Does the student's feedback name the known mistake once, as a paragraph with a link to its book section?"""
     mistake = MISTAKES[wrong.says]
