@@ -26,6 +26,7 @@ import numpy as np
 
 from cnnlib.gradcheck import rel_error
 from cnnlib.grading.mistakes import MISTAKES
+from cnnlib.grading.parts import not_answered
 
 Diagnose = Callable[..., str | None]
 
@@ -126,15 +127,6 @@ def _changed(args: Mapping[str, Any], originals: Mapping[str, Any]) -> tuple[str
     return None
 
 
-def not_answered(name: str) -> str:
-    """What a check says when the answer still raises the release's ``NotImplementedError``.
-
-    >>> not_answered("zero_pad")
-    'zero_pad is not answered yet: write it in its answer cell, run that cell, then this one'
-    """
-    return f"{name} is not answered yet: write it in its answer cell, run that cell, then this one"
-
-
 def check_against(
     fn: Callable[..., object],
     reference: Callable[..., object] | object,
@@ -185,7 +177,7 @@ def check_against(
     try:
         actual = fn(*args.values())
     except NotImplementedError:  # the release's placeholder: say so, not "raised NotImplementedError: ; case: ..."
-        raise AssertionError(not_answered(name)) from None
+        raise AssertionError(not_answered(getattr(fn, "__name__", name))) from None
     except Exception as raised:
         # A diagnosis may recognise a mistake by the error it raises (a slice that leaves the array, say).
         hint = diagnose(raised, *originals.values()) if diagnose else None
