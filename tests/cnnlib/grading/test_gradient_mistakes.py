@@ -6,7 +6,7 @@ import numpy as np
 import torch
 
 from cnnlib.grading.gradient_mistakes import diagnose_conv_backward, diagnose_numerical_gradient, diagnose_pool_backward
-from tests.cnnlib.grading.wrong import max_pool_backward, max_pool_backward_last, one_sided
+from tests.cnnlib.grading.wrong import max_pool_backward, one_sided
 
 RNG = np.random.default_rng(7)
 
@@ -43,7 +43,7 @@ def test_tied_maxima_name_the_last_maximum_and_never_the_first() -> None:
     out.backward(torch.from_numpy(dout))
     x_np = x.detach().numpy()
     assert diagnose_pool_backward(x.grad.numpy(), dout, x_np, 3, 2) is None
-    assert "last maximum" in diagnose_pool_backward(max_pool_backward_last(dout, x_np, 3, 2), dout, x_np, 3, 2)
+    assert "last maximum" in diagnose_pool_backward(max_pool_backward(dout, x_np, 3, 2, last=True), dout, x_np, 3, 2)
 
 
 def test_conv_backward_mistakes_are_not_named_on_the_right_gradients() -> None:

@@ -31,7 +31,6 @@ from tests.cnnlib.grading.wrong import (
     conv_backward,
     conv_taps_strided,
     max_pool_backward,
-    max_pool_backward_last,
     one_sided,
     student_conv,
     torch_conv,
@@ -179,7 +178,7 @@ TRIGGERS: dict[str, Callable[[], str | None]] = {
     "gradient_not_halved": lambda: diagnose_numerical_gradient(6 * (1 - np.tanh(GRAD_X) ** 2) * DOUT, tanh3, GRAD_X, DOUT),
     "gradient_dout_ignored": lambda: diagnose_numerical_gradient(3 * (1 - np.tanh(GRAD_X) ** 2), tanh3, GRAD_X, DOUT),
     "pool_backward_last_max": lambda: diagnose_pool_backward(
-        max_pool_backward_last(np.ones((2, 2, 4, 4)), TIES, 3, 2), np.ones((2, 2, 4, 4)), TIES, 3, 2),
+        max_pool_backward(np.ones((2, 2, 4, 4)), TIES, 3, 2, last=True), np.ones((2, 2, 4, 4)), TIES, 3, 2),
     "params_bias_missing": params_without_bias,
     "padding_one_side": lambda: failure(zero_pad_one_side, lambda x, p: np.pad(x, ((0, 0), (0, 0), (p, p), (p, p))),
                                         {"x": X, "padding": 2}, diagnose_pad),

@@ -33,7 +33,8 @@ def torch_conv(x, w, b, stride, padding):
     return torch.nn.functional.conv2d(t(x), t(w), t(b), stride=stride, padding=padding).numpy()
 
 
-def max_pool_backward(dout, x, F, S, *, assign=False):
+def max_pool_backward(dout, x, F, S, *, assign=False, last=False):
+    """A loop backward pass; ``assign`` writes dx[...] = dout, ``last`` sends ties to the last maximum."""
     N, C, H2, W2 = dout.shape
     dx = np.zeros_like(x)
     for n in range(N):
@@ -41,7 +42,8 @@ def max_pool_backward(dout, x, F, S, *, assign=False):
             for i in range(H2):
                 for j in range(W2):
                     window = x[n, c, i * S : i * S + F, j * S : j * S + F]
-                    a, e = np.unravel_index(np.argmax(window), window.shape)
+                    first = window.size - 1 - np.argmax(window.ravel()[::-1]) if last else np.argmax(window)
+                    a, e = np.unravel_index(first, window.shape)
                     if assign:
                         dx[n, c, i * S + a, j * S + e] = dout[n, c, i, j]
                     else:
@@ -56,23 +58,6 @@ def one_sided(f, x, dout, h=1e-5):
         moved[index] += h
         grad[index] = np.sum((f(moved) - f(x)) * dout) / h
     return grad
-
-
-def max_pool_backward_last(dout, x, F, S):
-    """Ties to the last maximum: a running maximum replaced on ``>=``."""
-    N, C, H2, W2 = dout.shape
-    dx = np.zeros_like(x)
-    for n in range(N):
-        for c in range(C):
-            for i in range(H2):
-                for j in range(W2):
-                    best, where = -np.inf, None
-                    for a in range(F):
-                        for e in range(F):
-                            if x[n, c, i * S + a, j * S + e] >= best:
-                                best, where = x[n, c, i * S + a, j * S + e], (i * S + a, j * S + e)
-                    dx[n, c, where[0], where[1]] += dout[n, c, i, j]
-    return dx
 
 
 def zero_pad_one_side(x, padding):
