@@ -281,20 +281,38 @@ def test_the_message_says_what_is_wrong_first_in_one_line(graded: Graded, mistak
 def test_the_students_own_run_shows_the_visible_mistakes(graded: Graded) -> None:
     """Do the visible tests, run as the student runs them, already fail each mistake they can see, with its message?
 
-    All the mistakes go into one notebook, each answer cell from its mistake, so that one run shows them all;
-    each test cell depends on one answer only, so every message is that of its own mistake.
+    The mistakes go into as few notebooks as can hold them, each test cell failed by one mistake per notebook
+    (two mistakes of one answer go into different notebooks); each test cell depends on one answer only, so
+    every message is that of its own mistake.
     """
     release = nbformat.read(notebook_of(graded.course.root / "exercises" / ASSIGNMENT), as_version=4)
     solution = nbformat.read(notebook_of(SOLUTIONS / ASSIGNMENT), as_version=4)
-    visible = [m for m in MISTAKES if m.visible]
-    edits = tuple(edit for m in visible for edit in m.edits)
-    nb = answer(release, solution, edits + (("hyperparameters", '"epochs": 12', '"epochs": 1'),))
-    folder = graded.course.root / "own-run"
-    folder.mkdir()
-    NotebookClient(nb, timeout=300, allow_errors=True, resources={"metadata": {"path": str(folder)}}).execute()
-    for m in visible:
-        errors = _errors(nb, m.failed)
-        assert errors and errors[0].startswith(m.says), f"{m.student}: the visible tests of {m.failed} say {errors}"
+
+    def fits(m: Mistake, others: list[Mistake]) -> bool:
+        """Whether m fails a test cell none of the others fails, and its edits apply on top of theirs."""
+        if m.failed in {o.failed for o in others}:
+            return False
+        try:
+            answer(release, solution, tuple(edit for o in [*others, m] for edit in o.edits))
+        except ValueError:
+            return False
+        return True
+
+    rounds: list[list[Mistake]] = []
+    for m in (m for m in MISTAKES if m.visible):
+        target = next((r for r in rounds if fits(m, r)), None)
+        if target is None:
+            rounds.append(target := [])
+        target.append(m)
+    for number, mistakes in enumerate(rounds):
+        edits = tuple(edit for m in mistakes for edit in m.edits)
+        nb = answer(release, solution, edits + (("hyperparameters", '"epochs": 12', '"epochs": 1'),))
+        folder = graded.course.root / f"own-run-{number}"
+        folder.mkdir()
+        NotebookClient(nb, timeout=300, allow_errors=True, resources={"metadata": {"path": str(folder)}}).execute()
+        for m in mistakes:
+            errors = _errors(nb, m.failed)
+            assert errors and errors[0].startswith(m.says), f"{m.student}: the visible tests of {m.failed} say {errors}"
 
 
 def test_feedback_shows_the_dtype_message_and_no_hidden_code(graded: Graded) -> None:
