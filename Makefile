@@ -100,20 +100,10 @@ ONE_STUDENT  := $(if $(STUDENT),--student="$(STUDENT)" --force)
 # The server starts in exercises/: nbgrader's Assignments list fetches into, and submits
 # from, the server's working folder, which must be the folder JupyterLab shows. It listens on
 # localhost, on port JUPYTER_PORT (8888 or the next free one), and prints its URL with the token.
-# tools/student_lab switches nbgrader's instructor tools off (Create Assignment, Formgrader).
-# When the book is built (make book) and CNNLIB_BOOK_URL is not set, the hints' book links
-# go to that build, served on localhost:BOOK_PORT while the lab runs (no network needed).
-STUDENT_LAB := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))/tools/student_lab
-BOOK_PORT   ?= 8765
 lab: $(STAMP)  ## Open JupyterLab on the student exercises (Assignments list, Validate button)
 	mkdir -p $(EXCHANGE) && chmod 777 $(EXCHANGE)
 	@echo "JupyterLab serves exercises/ at the http://localhost:.../lab?token=... URL printed below; open it in a browser."
-	@if [ -f _build/html/index.html ] && [ -z "$$CNNLIB_BOOK_URL" ]; then \
-	  $(abspath $(BIN))/python -m http.server --bind 127.0.0.1 -d _build/html $(BOOK_PORT) >/dev/null 2>&1 & book=$$!; \
-	  trap "kill $$book" EXIT; export CNNLIB_BOOK_URL=http://127.0.0.1:$(BOOK_PORT)/; \
-	  echo "The hints link the book built in _build/html, served at $$CNNLIB_BOOK_URL"; fi; \
-	cd exercises && $(NBGRADER_ENV) JUPYTER_CONFIG_PATH="$(CURDIR):$(STUDENT_LAB)" NBGRADER_EXCHANGE=$(EXCHANGE) \
-	  $(abspath $(BIN))/jupyter lab $(LAB_FLAGS)
+	cd exercises && $(NBGRADER_ENV) NBGRADER_EXCHANGE=$(EXCHANGE) $(abspath $(BIN))/jupyter lab $(LAB_FLAGS)
 
 # Assignment 5 looks inside a trained LeNet-5 whose weights ship with cnnlib (the sandbox that grades it sees them).
 weights: $(STAMP)  ## Instructors: train assignment 5's LeNet-5 again (CPU, fixed seeds) into cnnlib/grading/lenet5_mnist.pt

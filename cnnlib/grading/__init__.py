@@ -13,8 +13,6 @@
   convolution or pooling where the task is to write it.
 * :mod:`~cnnlib.grading.loops`: notices a Python loop over output positions by
   counting the lines a function runs, not by timing it.
-* :mod:`~cnnlib.grading.parts`: which part writes which name, so that an
-  unanswered part, and a failure that only follows from it, say so.
 * :mod:`~cnnlib.grading.feedback`: an nbconvert preprocessor that keeps hidden
   tests' code out of the students' feedback (imported by nbgrader_config.py
   only, so students never need nbgrader's converters).
@@ -35,12 +33,11 @@ from cnnlib.grading.layer_mistakes import (
 )
 from cnnlib.grading.loops import check_no_position_loops, python_lines
 from cnnlib.grading.mistakes import MISTAKES, Mistake
-from cnnlib.grading.parts import declare_parts
 from cnnlib.grading.tripwire import no_library_calls
 
 __all__ = [
     "DTYPE_RULE", "MISTAKES", "Mistake", "check_against", "check_call", "check_close", "check_equal",
-    "check_no_position_loops", "check_raises", "declare_parts", "describe", "diagnose_conv", "diagnose_conv_backward",
+    "check_no_position_loops", "check_raises", "describe", "diagnose_conv", "diagnose_conv_backward",
     "diagnose_correlate2d", "diagnose_linear", "diagnose_numerical_gradient", "diagnose_pad", "diagnose_params",
     "diagnose_pool", "diagnose_pool_backward", "equal_problem", "no_library_calls",
     "plain", "python_lines", "result_dtypes",

@@ -2,10 +2,10 @@
 
 Visible and hidden tests make the same checks. This module compares array
 results; exact values (sizes, counts, shapes) and raised errors are checked by
-:mod:`cnnlib.grading.exact_checks`. Checks are silent when they pass (with
-``show``, ``relative error 3.1e-16, should be below 1e-07: OK``): each visible
-test cell prints one line for its part ("Part 3: all visible checks pass").
-On failure they say what is wrong, the essential first: an exception,
+:mod:`cnnlib.grading.exact_checks`. :func:`check_call` (visible)
+prints what it checked (``relative error 3.1e-16, should be below 1e-07: OK``)
+so a student sees how close they are; :func:`check_against` (hidden) is
+silent. On failure both say what is wrong, the essential first: an exception,
 an input changed in place, the type, the shape, the dtype, then the relative
 error, and a known mistake's sentence when a ``diagnose`` function recognises
 one. Messages describe a case by shapes and dtypes only, never by its values,
@@ -26,7 +26,6 @@ import numpy as np
 
 from cnnlib.gradcheck import rel_error
 from cnnlib.grading.mistakes import MISTAKES
-from cnnlib.grading.parts import not_answered
 
 Diagnose = Callable[..., str | None]
 
@@ -171,13 +170,10 @@ def check_against(
     ...
     AssertionError: negate is wrong: relative error 1.00e+00, should be below 1e-07; case: x of shape (2,) float64
     """
-    __tracebackhide__ = True  # IPython then shows the student the failure, not this function's code
     originals = {key: value.copy() if isinstance(value, np.ndarray) else value for key, value in args.items()}
     case = describe(args)
     try:
         actual = fn(*args.values())
-    except NotImplementedError:  # the release's placeholder: say so, not "raised NotImplementedError: ; case: ..."
-        raise AssertionError(not_answered(getattr(fn, "__name__", name))) from None
     except Exception as raised:
         # A diagnosis may recognise a mistake by the error it raises (a slice that leaves the array, say).
         hint = diagnose(raised, *originals.values()) if diagnose else None
@@ -215,14 +211,12 @@ def check_against(
 def check_call(
     fn: Callable[..., object], expected: Callable[..., object] | object, args: Mapping[str, Any], name: str, **options: Any
 ) -> None:
-    """Visible test: :func:`check_against`, silent when it passes (the test cell prints one line per part).
+    """Visible test: :func:`check_against` that prints each result's relative error.
 
     >>> check_call(np.abs, np.array([1.0, 2.0]), {"x": np.array([-1.0, 2.0])}, "abs")
-    >>> check_call(np.abs, np.array([1.0, 2.0]), {"x": np.array([-1.0, 2.0])}, "abs", show=True)
     abs: relative error 0.00e+00, should be below 1e-07: OK (x of shape (2,) float64)
     """
-    __tracebackhide__ = True  # IPython then shows the student the failure, not this function's code
-    check_against(fn, expected, args, name, **options)
+    check_against(fn, expected, args, name, show=True, **options)
 
 
 def check_close(
@@ -230,13 +224,13 @@ def check_close(
 ) -> None:
     """Visible test: ``actual`` has ``expected``'s shape and a relative error below ``tol``.
 
-    Silent on success; raises ``AssertionError`` with the shapes or the error
-    otherwise, followed by ``diagnose(actual)``'s sentence when it names a known
-    mistake. Dtypes are not compared here.
+    Prints the relative error on success; raises ``AssertionError`` with the
+    shapes or the error otherwise, followed by ``diagnose(actual)``'s sentence
+    when it names a known mistake. Dtypes are not compared here.
 
     >>> check_close(np.ones(3), np.ones(3), "relu(x)")
+    relu(x): relative error 0.00e+00, should be below 1e-07: OK
     """
-    __tracebackhide__ = True  # IPython then shows the student the failure, not this function's code
     expected = np.asarray(expected, dtype=np.float64)
     if isinstance(actual, np.ndarray) and actual.shape == expected.shape:
         actual = actual.astype(np.float64)
@@ -244,3 +238,4 @@ def check_close(
     if problem:
         hint = diagnose(actual) if diagnose else None
         raise AssertionError(problem if hint is None else f"{problem}.\n{hint}")
+    print(f"{name}: relative error {rel_error(actual, expected):.2e}, should be below {tol:.0e}: OK")

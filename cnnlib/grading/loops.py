@@ -85,7 +85,6 @@ def check_no_position_loops(
     >>> check_no_position_loops(np.negative, {"x": np.ones(4)}, {"x": np.ones(40)}, "negate", show=True)
     negate runs 0 Python lines on the smaller output and 0 on the larger: no loop over output positions: OK
     """
-    __tracebackhide__ = True  # IPython then shows the student the failure, not this function's code
     counts = [python_lines(fn, *args.values()) for args in (small, large)]
     if counts[1] > counts[0]:
         raise AssertionError(

@@ -82,7 +82,6 @@ def no_library_calls(fn: Callable[..., Any], *args: Any, name: str | None = None
     ...
     AssertionError: conv calls numpy.convolve; this part asks you to write it yourself ...
     """
-    __tracebackhide__ = True  # IPython then shows the student the failure, not this function's code
     label = name or getattr(fn, "__name__", "your function")
     sealed = getattr(fn, "__sealed_watch__", None)
     if sealed is not None:  # a sandboxed student function: the tripwire runs where it runs (cnnlib.grading.sealed)

@@ -66,10 +66,10 @@ def test_a_list_is_accepted_where_a_tuple_is_asked_for() -> None:
         check_against(lambda x: x, lambda x: (x, x, x), {"x": np.ones(2)}, "grads", outputs=("a", "b", "c"))
 
 
-def test_visible_checks_are_silent_on_success_and_a_failure_ends_with_the_diagnosis(capsys: pytest.CaptureFixture[str]) -> None:
-    """Does check_call print nothing when it passes (the part prints one line), and a failure end with the diagnosis?"""
+def test_visible_checks_print_the_error_and_diagnose(capsys: pytest.CaptureFixture[str]) -> None:
+    """Does check_call print the relative error on success, and a failure end with the diagnosis?"""
     check_call(lambda x, w: conv(x, w), conv(X, W), {"x": X, "w": W}, "conv")
-    assert capsys.readouterr().out == ""
+    assert "relative error 0.00e+00, should be below 1e-07: OK" in capsys.readouterr().out
     with pytest.raises(AssertionError, match=r"is wrong: relative error .*\.\nmy diagnosis"):
         check_call(lambda x, w: conv(x, w) + 1, conv, {"x": X, "w": W}, "conv", diagnose=lambda *a: "my diagnosis")
 

@@ -16,12 +16,9 @@ def test_check_equal_accepts_lists_and_numpy_ints_but_not_floats_for_counts() ->
 
 
 def test_equal_problem_names_the_first_wrong_item_and_the_lengths() -> None:
-    """Is a short list named by its length, a wrong shape shown whole, and another nested wrong value by its index?"""
+    """Is a short list named by its length, and a nested wrong value by its index?"""
     assert equal_problem([55, 55], (55, 55, 96), "volume") == "volume has 2 items, expected 3"
-    whole = equal_problem(("CONV1", (55, 54, 96)), ("CONV1", (55, 55, 96)), "row")
-    assert whole == "row[1] is (55, 54, 96), expected (55, 55, 96)"
-    assert equal_problem(("CONV1", (55, 55, 96), 750), ("CONV1", (55, 55, 96), 760), "row") == "row[2] returned 750, expected 760"
-    assert equal_problem((55, 55.0, 96), (55, 55, 96), "volume") == "volume[1] returned float 55.0, expected the int 55"
+    assert equal_problem(("CONV1", (55, 54, 96)), ("CONV1", (55, 55, 96)), "row") == "row[1][1] returned 54, expected 55"
 
 
 def test_check_raises_wants_the_error_and_its_words(capsys: pytest.CaptureFixture[str]) -> None:
@@ -32,7 +29,7 @@ def test_check_raises_wants_the_error_and_its_words(capsys: pytest.CaptureFixtur
         return N - F + 1
 
     check_raises(output_size, {"N": 3, "F": 5}, "output_size", ValueError, match="larger than")
-    assert capsys.readouterr().out == ""  # silent when it passes: the part prints one line
+    assert capsys.readouterr().out == "output_size(N=3, F=5) raised ValueError: OK\n"
     with pytest.raises(AssertionError, match=r"its message should contain 'does not fit'"):
         check_raises(output_size, {"N": 3, "F": 5}, "output_size", ValueError, match="does not fit")
     with pytest.raises(AssertionError, match="output_size\\(N=7, F=3\\) returned without raising; expected ValueError"):
