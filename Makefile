@@ -14,7 +14,7 @@ BOOK_FLAGS ?=
 
 .DEFAULT_GOAL := help
 .PHONY: help setup book book-strict open test test-fast lint lab system-deps hub-deps hub convnetjs benchmark clean
-.PHONY: release release-exchange collect collect-zip autograde feedback release-feedback grades formgrader
+.PHONY: release release-exchange collect collect-zip autograde feedback release-feedback grades formgrader weights
 
 help:  ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -128,6 +128,10 @@ lab: $(STAMP)  ## Open JupyterLab on the student exercises (Assignments list, Va
 	@echo "JupyterLab serves exercises/ at the http://localhost:.../lab?token=... URL printed below; open it in a browser."
 	cd exercises && $(NBGRADER_ENV) NBGRADER_EXCHANGE=$(EXCHANGE) $(abspath $(BIN))/python $(abspath $(dir $(firstword $(MAKEFILE_LIST))))/tools/student_lab/lab.py \
 	  --book=$(CURDIR)/_build/html $(LAB_FLAGS)
+
+# Assignment 5 looks inside a trained LeNet-5 whose weights ship with cnnlib (the sandbox that grades it sees them).
+weights: $(STAMP)  ## Instructors: train assignment 5's LeNet-5 again (CPU, fixed seeds) into cnnlib/grading/lenet5_mnist.pt
+	$(BIN)/python -m cnnlib.grading.trained
 
 release: $(STAMP)  ## Instructors: regenerate exercises/ from solutions/ (nbgrader generate_assignment)
 	$(NBGRADER) generate_assignment "$(ASSIGNMENT)" --force

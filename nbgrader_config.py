@@ -70,6 +70,7 @@ c.LatePenalty.deadlines = {
     "a2_pooling_and_networks": {"due": None, "percent_per_day": 10, "max_percent": 50},
     "a3_backprop_and_speed": {"due": None, "percent_per_day": 10, "max_percent": 50},
     "a4_train_a_convnet": {"due": None, "percent_per_day": 10, "max_percent": 50},
+    "a5_inside_a_convnet": {"due": None, "percent_per_day": 10, "max_percent": 50},
 }
 c.AssignLatePenalties.plugin_class = LatePenalty
 
@@ -108,7 +109,8 @@ c.Autograde.autograde_preprocessors = [
     AssignLatePenalties, CheckCellMetadata,
 ]
 c.SealedExecute.sealed_assignments = ["a1_convolution", "a2_pooling_and_networks", "a3_backprop_and_speed"]
-c.SealedExecute.kernel_assignments = ["a4_train_a_convnet"]
+# Assignment 5 passes torch models and tensors between its tests and answers too.
+c.SealedExecute.kernel_assignments = ["a4_train_a_convnet", "a5_inside_a_convnet"]
 # Their cells take well under a second (a few with literal loops); a stalled one costs this, not 300 s.
 c.SealedExecute.cell_seconds = 10
 # And all of a submission's cells together (a correct one takes a few seconds): code that stalls

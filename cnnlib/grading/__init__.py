@@ -23,8 +23,15 @@ Nothing here imports torch: the numpy-only assignments start fast.
 from cnnlib.grading import notebook_view
 from cnnlib.grading.checks import DTYPE_RULE, check_against, check_call, check_close, describe, result_dtypes
 from cnnlib.grading.exact_checks import check_equal, check_raises, equal_problem, plain
-from cnnlib.grading.gradient_mistakes import diagnose_numerical_gradient, diagnose_pool_backward
-from cnnlib.grading.layer_mistakes import diagnose_conv, diagnose_correlate2d, diagnose_linear, diagnose_pool
+from cnnlib.grading.gradient_mistakes import diagnose_conv_backward, diagnose_numerical_gradient, diagnose_pool_backward
+from cnnlib.grading.layer_mistakes import (
+    diagnose_conv,
+    diagnose_correlate2d,
+    diagnose_linear,
+    diagnose_pad,
+    diagnose_params,
+    diagnose_pool,
+)
 from cnnlib.grading.loops import check_no_position_loops, python_lines
 from cnnlib.grading.mistakes import MISTAKES, Mistake
 from cnnlib.grading.tripwire import no_library_calls
@@ -34,7 +41,8 @@ notebook_view.install()
 
 __all__ = [
     "DTYPE_RULE", "MISTAKES", "Mistake", "check_against", "check_call", "check_close", "check_equal",
-    "check_no_position_loops", "check_raises", "describe", "diagnose_conv", "diagnose_correlate2d", "diagnose_linear",
-    "diagnose_numerical_gradient", "diagnose_pool", "diagnose_pool_backward", "equal_problem", "no_library_calls",
+    "check_no_position_loops", "check_raises", "describe", "diagnose_conv", "diagnose_conv_backward",
+    "diagnose_correlate2d", "diagnose_linear", "diagnose_numerical_gradient", "diagnose_pad", "diagnose_params",
+    "diagnose_pool", "diagnose_pool_backward", "equal_problem", "no_library_calls",
     "plain", "python_lines", "result_dtypes",
 ]

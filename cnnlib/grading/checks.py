@@ -150,7 +150,8 @@ def check_against(
         name: the function's name for messages.
         tol: largest relative error accepted.
         diagnose: ``diagnose(actual, *args)`` returns a sentence naming a known
-            mistake (see :mod:`cnnlib.grading.mistakes`), or None.
+            mistake (see :mod:`cnnlib.grading.mistakes`), or None; ``actual`` is
+            the exception when ``fn`` raised.
         outputs: names of the results when ``fn`` returns a tuple (a list is
             accepted too), e.g. ``("dx", "dw", "db")``.
         exact: the operation computes no new values, so an integer input may
@@ -175,7 +176,10 @@ def check_against(
     try:
         actual = fn(*args.values())
     except Exception as raised:
-        raise AssertionError(f"{name} raised {type(raised).__name__}: {raised}; case: {case}") from None
+        # A diagnosis may recognise a mistake by the error it raises (a slice that leaves the array, say).
+        hint = diagnose(raised, *originals.values()) if diagnose else None
+        message = f"{name} raised {type(raised).__name__}: {raised}; case: {case}"
+        raise AssertionError(message if hint is None else f"{message}.\n{hint}") from None
     changed = _changed(args, originals)
     if changed:
         arg, how = changed

@@ -75,8 +75,11 @@ def shape_problem(actual: Sequence, expected: tuple, name: str) -> str:
     return f"{name} is {plain(actual)!r}, expected {f'{order} = ' if order else ''}{expected!r}"
 
 
-def check_equal(actual: object, expected: object, name: str) -> None:
+def check_equal(actual: object, expected: object, name: str,
+                diagnose: Callable[[object], str | None] | None = None) -> None:
     """Visible test for exact values (sizes, counts, shapes); lists pass for tuples, integers must be ints.
+
+    ``diagnose(actual)`` may name a known mistake (see :mod:`cnnlib.grading.mistakes`) when they differ.
 
     >>> check_equal(5, 5, "output_size(7, 3)")
     output_size(7, 3) = 5: OK
@@ -85,7 +88,8 @@ def check_equal(actual: object, expected: object, name: str) -> None:
     """
     problem = equal_problem(actual, expected, name)
     if problem:
-        raise AssertionError(problem)
+        hint = diagnose(actual) if diagnose else None
+        raise AssertionError(problem if hint is None else f"{problem}.\n{hint}")
     passed(f"{name} = {plain(actual)!r}: OK")
 
 

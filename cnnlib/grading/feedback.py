@@ -23,6 +23,7 @@ CDN; nbgrader's feedback template finds it first.
 from __future__ import annotations
 
 import html
+import os
 import re
 from importlib.metadata import distribution
 from pathlib import Path
@@ -34,7 +35,7 @@ from nbformat import NotebookNode
 from nbformat.v4 import new_output
 from traitlets import Unicode, default
 
-from cnnlib.grading.mistakes import PREFIX
+from cnnlib.grading.mistakes import DEFAULT_BOOK_URL, PREFIX
 
 TEMPLATES = [str(Path(__file__).parent / "templates"),  # feedback/mathjax.html.j2, ahead of nbconvert's own
              str(Path(nbgrader.__file__).parent / "server_extensions" / "formgrader" / "templates")]
@@ -49,6 +50,23 @@ def mathjax_script(name: str) -> Markup:
 DIAGNOSIS = re.compile(re.escape(PREFIX) + r" (?P<sentence>.+?)(?: See (?P<url>https?://\S+))?$", re.MULTILINE)
 
 
+def published(url: str) -> str:
+    """``url`` under ``CNNLIB_BOOK_URL`` when set here and the link was made without it.
+
+    A sandboxed kernel (assignments 4 and 5) runs with a cleared environment, so its messages link
+    the default address; the feedback, made where the instructor set the variable, corrects them.
+
+    >>> os.environ["CNNLIB_BOOK_URL"] = "https://example.org/course"
+    >>> published(DEFAULT_BOOK_URL + "book/06_case_studies.html#resnet")
+    'https://example.org/course/book/06_case_studies.html#resnet'
+    >>> del os.environ["CNNLIB_BOOK_URL"]
+    """
+    base = os.environ.get("CNNLIB_BOOK_URL")
+    if base and url.startswith(DEFAULT_BOOK_URL):
+        return f"{base.rstrip('/')}/{url[len(DEFAULT_BOOK_URL):]}"
+    return url
+
+
 def diagnosis_output(evalue: str) -> NotebookNode | None:
     """An HTML output naming the known mistake in ``evalue`` with a link to the book, or None.
 
@@ -60,7 +78,7 @@ def diagnosis_output(evalue: str) -> NotebookNode | None:
     if found is None:
         return None
     sentence = html.escape(found["sentence"])
-    link = f' <a href="{html.escape(found["url"], quote=True)}">Read the book section.</a>' if found["url"] else ""
+    link = f' <a href="{html.escape(published(found["url"]), quote=True)}">Read the book section.</a>' if found["url"] else ""
     page = f'<p class="cnnlib-diagnosis"><strong>{html.escape(PREFIX)}</strong> {sentence}{link}</p>'
     return new_output("display_data", data={"text/html": page, "text/plain": found[0]})
 

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import numpy as np
 
 from cnnlib.grading.checks import as_float
-from cnnlib.grading.mistakes import Variant, first_match
+from cnnlib.grading.mistakes import MISTAKES, Variant, first_match
 from cnnlib.ops.conv import conv2d_fast
 from cnnlib.ops.pooling import avg_pool2d_fast, max_pool2d_fast
 
@@ -64,8 +64,97 @@ def diagnose_conv(
             )
         if b is not None and np.any(b):
             yield "bias_missing", {}, lambda: conv(x, w, None)
+            if x.shape[1] > 1:
+                yield "bias_per_channel", {"channels": x.shape[1]}, lambda: conv(x, w) + (x.shape[1] - 1) * b[:, None, None]
+        if stride > 1:
+            yield "stride_on_taps", {"stride": stride}, lambda: _taps_strided(x, w, b, stride, padding)
 
+    if isinstance(actual, Exception):
+        clipped = _first_clipped_window(x.shape, w.shape, stride, padding)
+        if stride > 1 and clipped and _names_shape(actual, clipped):
+            return MISTAKES["stride_on_taps"].explain(stride=stride)
+        return None
     return first_match(actual, conv(x, w), variants())
+
+
+def _taps_strided(x: np.ndarray, w: np.ndarray, b: np.ndarray | None, S: int, P: int) -> np.ndarray:
+    """The conv whose filter taps are S apart too, written as a student's loop: a window cut short at the edge
+    broadcasts where a cut axis is left with one entry (and raises ValueError otherwise, when this variant is skipped)."""
+    N, _, H, W = x.shape
+    K, _, FH, FW = w.shape
+    H2, W2 = (H + 2 * P - FH) // S + 1, (W + 2 * P - FW) // S + 1
+    xp = np.pad(x, ((0, 0), (0, 0), (P, P), (P, P)))
+    out = np.zeros((N, K, H2, W2))
+    for i in range(H2):
+        for j in range(W2):
+            patch = xp[:, None, :, i * S : i * S + S * FH : S, j * S : j * S + S * FW : S]
+            out[:, :, i, j] = np.sum(np.broadcast_to(patch, (N, K, *w.shape[1:])) * w, axis=(2, 3, 4))
+    return out + (0 if b is None else b[:, None, None])
+
+
+def _first_clipped_window(x_shape: tuple, w_shape: tuple, S: int, P: int) -> tuple[int, int, int] | None:
+    """The (C, rows, columns) of the first window, in row-major order, that a filter with taps S apart cuts at
+    the padded input's edge so that numpy cannot broadcast it against the filter (a slice that leaves the array
+    is shorter)."""
+    _, C, H, W = x_shape
+    _, _, FH, FW = w_shape
+    Hp, Wp = H + 2 * P, W + 2 * P
+    H2, W2 = (Hp - FH) // S + 1, (Wp - FW) // S + 1
+    for i in range(H2):
+        for j in range(W2):
+            rows, cols = len(range(i * S, min(i * S + S * FH, Hp), S)), len(range(j * S, min(j * S + S * FW, Wp), S))
+            if rows not in (1, FH) or cols not in (1, FW):  # an axis cut to one entry still broadcasts
+                return C, rows, cols
+    return None
+
+
+def _names_shape(error: Exception, shape: tuple[int, ...]) -> bool:
+    """Whether numpy's message in ``error`` names ``shape`` (numpy writes shapes without spaces)."""
+    return "(" + ",".join(map(str, shape)) + ")" in str(error).replace(" ", "")
+
+
+def diagnose_pad(actual: object, x: np.ndarray, padding: int) -> str | None:
+    """Name the known mistake of zero padding (one side only, every axis padded, shifted) that gives ``actual``.
+
+    ``actual`` may be the exception the padding raised, as numpy's "could not broadcast" of one side only.
+
+    >>> x = np.ones((1, 1, 2, 2))
+    >>> print(diagnose_pad(np.pad(x, 1), x, 1))
+    Likely mistake: your zero padding also pads the batch and channel axes (shape (3, 3, 4, 4)): ...
+    """
+    N, C, H, W = x.shape
+    P = padding
+    one_side = {"padding": P, "got": f"{H + P}x{W + P}", "expected": f"{H + 2 * P}x{W + 2 * P}"}
+    if isinstance(actual, Exception):
+        return MISTAKES["padding_one_side"].explain(**one_side) if P and _names_shape(actual, (N, C, H + P, W + P)) else None
+    if not isinstance(actual, np.ndarray) or not P:
+        return None
+    if actual.shape == (N, C, H + P, W + P):
+        return MISTAKES["padding_one_side"].explain(**one_side)
+    if actual.shape == (N + 2 * P, C + 2 * P, H + 2 * P, W + 2 * P):
+        return MISTAKES["padding_every_axis"].explain(got=actual.shape)
+
+    def variants() -> Iterator[Variant]:
+        spatial = lambda before, after: np.pad(as_float(x), ((0, 0), (0, 0), (before, after), (before, after)))  # noqa: E731
+        yield "padding_one_sided", {"padding": P}, lambda: spatial(0, 2 * P)
+        yield "padding_shifted", {"shift": 2 * P, "padding": P}, lambda: spatial(2 * P, 0)
+
+    return first_match(actual, np.pad(as_float(x), ((0, 0), (0, 0), (P, P), (P, P))), variants())
+
+
+def diagnose_params(actual: object, C: int, K: int, F: int) -> str | None:
+    """Name a conv layer's parameter count without its biases, F*F*C*K; ``actual`` may end with the count
+    (a layer's (volume, params) or a table row (name, volume, params)).
+
+    >>> print(diagnose_params(750, 3, 10, 5))
+    Likely mistake: your count lacks the biases: ... (750 weights and 10 biases here). See https://...
+    """
+    if isinstance(actual, tuple | list) and actual:
+        actual = actual[-1]
+    weights = F * F * C * K
+    if isinstance(actual, int | np.integer) and not isinstance(actual, bool) and actual == weights:
+        return MISTAKES["params_bias_missing"].explain(weights=weights, biases=K)
+    return None
 
 
 def diagnose_correlate2d(actual: object, x: np.ndarray, w: np.ndarray) -> str | None:

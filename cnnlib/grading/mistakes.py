@@ -166,6 +166,139 @@ MISTAKES = {
             "starts at (i*S, j*S).",
             "05_activations_pooling_fc",
         ),
+        Mistake(
+            "pool_backward_last_max",
+            "your gradient goes to the last maximum of a window where several entries tie: give it to the first "
+            "maximum in row-major order, as np.argmax and PyTorch do (replace only on a strictly larger value).",
+            "05a_backprop",
+        ),
+        Mistake(
+            "params_bias_missing",
+            "your count lacks the biases: a conv layer has F*F*C weights per filter plus one bias per filter, "
+            "(F*F*C + 1)*K parameters in all ({weights} weights and {biases} biases here).",
+            "02_spatial_arithmetic",
+        ),
+        Mistake(
+            "padding_one_side",
+            "your zero padding adds P = {padding} rows and columns on one side only, giving {got} instead of "
+            "{expected}: pad both sides, putting x at out[:, :, P : P + H, P : P + W] of an (H + 2P) x (W + 2P) array.",
+            "02_spatial_arithmetic",
+        ),
+        Mistake(
+            "padding_every_axis",
+            "your zero padding also pads the batch and channel axes (shape {got}): pad only the two spatial axes, "
+            "np.pad(x, ((0, 0), (0, 0), (P, P), (P, P))).",
+            "02_spatial_arithmetic",
+        ),
+        Mistake(
+            "stride_on_taps",
+            "your output matches a filter whose taps are also S = {stride} apart: the stride moves the window "
+            "between output positions only, and the window itself stays F x F contiguous pixels, "
+            "x[i*S : i*S + F, j*S : j*S + F].",
+            "02_spatial_arithmetic",
+        ),
+        Mistake(
+            "bias_per_channel",
+            "your output adds the bias once per input channel (C = {channels} times): each filter adds its bias "
+            "b[k] once, after the dot product over all channels.",
+            "04_neuron_view",
+        ),
+        Mistake(
+            "gradient_sign_flipped",
+            "your gradient has the wrong sign: the centred difference is (f(x + h) - f(x - h)) / 2h, the value "
+            "at x + h minus the value at x - h.",
+            "05a_backprop",
+        ),
+        Mistake(
+            "gradient_step_fixed",
+            "your gradient matches centred differences with h = {used} instead of the h given ({h}): use the "
+            "argument h, since the error of centred differences grows like h squared.",
+            "05a_backprop",
+        ),
+        Mistake(
+            "conv_backward_unpadded",
+            "your dw slides the window over the unpadded x: dw[k] sums dout times the windows of the padded input "
+            "xp, the same windows the forward pass used (and dx is xp's gradient with the padding cut off).",
+            "05a_backprop",
+        ),
+        Mistake(
+            "conv_backward_averaged",
+            "your {what} is divided by the batch size N = {batch}: the loss's gradient is a sum over the images of "
+            "the batch, so dw and db add the contribution of every image (any averaging belongs to dout).",
+            "05a_backprop",
+        ),
+        Mistake(
+            "lenet_no_padding",
+            "your first conv has no padding: a 28x28 digit shrinks to 24x24, and 16*4*4 = 256 values reach the first "
+            "FC layer instead of 16*5*5 = 400; pad it by 2, so that (28 - 5 + 2*2)/1 + 1 = 28.",
+            "06_case_studies",
+        ),
+        Mistake(
+            "crop_bounds_swapped",
+            "your crop matches drawing top with W and left with H: top runs over the rows, 0 to H - size, and left "
+            "over the columns, 0 to W - size, so on a non-square image the swapped bounds leave the image.",
+            "09_tips_and_tricks",
+        ),
+        Mistake(
+            "optimizer_per_epoch",
+            "a new optimizer each epoch starts its momentum (or Adam's running averages) from zero again: create "
+            "one optimizer before the loop over epochs and use it for the whole run.",
+            "09_tips_and_tricks",
+        ),
+        Mistake(
+            "residual_relu_misplaced",
+            "your block's output matches {how}: the ReLU comes after the sum, out = ReLU(F(x) + shortcut(x)), "
+            "so that a block whose F(x) is 0 passes its (non-negative) input on unchanged.",
+            "06_case_studies",
+        ),
+        Mistake(
+            "receptive_jump_first",
+            "your field grows by the jump after this layer's stride: a layer widens the field by D*(F - 1) times the "
+            "jump of the layers below it, so add to the field first, then multiply the jump by S.",
+            "04_neuron_view",
+        ),
+        Mistake(
+            "receptive_dilation_ignored",
+            "your field ignores the dilation: a filter of F taps D apart spans D*(F - 1) + 1 pixels of its input, "
+            "so it widens the field by D*(F - 1) times the jump.",
+            "04_neuron_view",
+        ),
+        Mistake(
+            "saliency_probability",
+            "your map is the gradient of the probability (after the softmax), not of the class score: take the "
+            "gradient of the score model(x)[0, label], which the other classes' scores do not pull down.",
+            "08_understanding_convnets",
+        ),
+        Mistake(
+            "saliency_abs_after_max",
+            "your map takes the largest signed gradient over the channels, then its absolute value: take the "
+            "absolute value of each channel's gradient first, then the largest over the channels.",
+            "08_understanding_convnets",
+        ),
+        Mistake(
+            "model_training_mode",
+            "your result matches the model in training mode: call model.eval() first, so that batch norm uses "
+            "its running statistics and dropout keeps every unit, as when the network classifies.",
+            "09_tips_and_tricks",
+        ),
+        Mistake(
+            "occlusion_border",
+            "your map has {got} positions instead of (H - patch)//S + 1 = {rows} along the rows (and {cols} along "
+            "the columns): the patch starts at 0, S, 2S, ... up to the last start whose patch still fits the image.",
+            "08_understanding_convnets",
+        ),
+        Mistake(
+            "ascent_unregularized",
+            "your step lacks the regularization: after moving up the gradient, decay the image by (1 - l2) and "
+            "blur it (Yosinski et al.), or the image fills with high-frequency patterns no digit has.",
+            "08_understanding_convnets",
+        ),
+        Mistake(
+            "ascent_gradient_accumulates",
+            "your step adds the gradients of all {calls} calls on the same x: backward() adds to x.grad, so take "
+            "the gradient with torch.autograd.grad, or of a fresh copy, x.detach().requires_grad_().",
+            "08_understanding_convnets",
+        ),
     )
 }
 

@@ -16,6 +16,7 @@ numpy-only, and this module is not re-exported there.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -23,7 +24,7 @@ from cnnlib.grading.notebook_view import passed
 
 
 def check_tensor(actual: object, expected: Any, name: str, *, atol: float = 1e-6, dtype_hint: str = "",
-                 quiet: bool = False) -> None:
+                 quiet: bool = False, diagnose: Callable[[object], str | None] | None = None) -> None:
     """``actual`` is a tensor with ``expected``'s shape and dtype, within ``atol`` of it everywhere.
 
     Args:
@@ -33,6 +34,8 @@ def check_tensor(actual: object, expected: Any, name: str, *, atol: float = 1e-6
         atol: the largest absolute difference accepted (0 asks for the same values).
         dtype_hint: added to the dtype message, e.g. ``": convert the offsets with .to(x.dtype)"``.
         quiet: print nothing on success (hidden tests).
+        diagnose: ``diagnose(actual)`` names a known mistake (:mod:`cnnlib.grading.mistakes`) when the
+            shape or the values are wrong; its sentence follows on the same line.
 
     Raises:
         AssertionError: one line naming the type, shape, dtype or largest difference that is wrong.
@@ -47,17 +50,21 @@ def check_tensor(actual: object, expected: Any, name: str, *, atol: float = 1e-6
     """
     import torch
 
+    def wrong(problem: str) -> AssertionError:
+        hint = diagnose(actual) if diagnose else None
+        return AssertionError(problem if hint is None else f"{problem}. {hint}")
+
     if not isinstance(actual, torch.Tensor):
         raise AssertionError(f"{name} returned {type(actual).__name__}, expected a torch.Tensor")
     if actual.shape != expected.shape:
-        raise AssertionError(f"{name} returned shape {tuple(actual.shape)}, expected {tuple(expected.shape)}")
+        raise wrong(f"{name} returned shape {tuple(actual.shape)}, expected {tuple(expected.shape)}")
     if actual.dtype != expected.dtype:
         raise AssertionError(f"{name} returned dtype {actual.dtype}, expected {expected.dtype}{dtype_hint}")
     difference = (actual.detach().cpu().double() - expected.detach().cpu().double()).abs()
     error = difference.max().item() if difference.numel() else 0.0
     bound = "should be 0" if atol == 0 else f"should be at most {atol:.0e}"
     if not error <= atol:  # also catches NaN
-        raise AssertionError(f"{name} is wrong: largest difference {error:.2e}, {bound}")
+        raise wrong(f"{name} is wrong: largest difference {error:.2e}, {bound}")
     if not quiet:
         passed(f"{name}: largest difference {error:.2e}, {bound}: OK")
 
@@ -102,8 +109,30 @@ def _references() -> dict[str, Any]:
     }
 
 
-def no_reference_calls(fn: Callable[..., Any], *args: Any, name: str, **kwargs: Any) -> Any:
-    """``fn(*args, **kwargs)``, failing if it called one of cnnlib's references for assignment 4.
+def inside_references() -> dict[str, Any]:
+    """The functions of cnnlib that assignment 5 asks students to write themselves, by the name a message gives."""
+    import cnnlib.shapes
+    import cnnlib.understanding
+    import cnnlib.viz
+    from cnnlib.models.resnet import BasicBlock, ResidualBlock  # cnnlib.models.resnet is also a function's name
+
+    return {
+        "cnnlib.models.resnet.BasicBlock": BasicBlock.__init__,
+        "cnnlib.models.resnet.ResidualBlock": ResidualBlock.forward,
+        "cnnlib.shapes.receptive_field": cnnlib.shapes.receptive_field,
+        "cnnlib.viz.saliency_map": cnnlib.viz.saliency_map,
+        "cnnlib.viz.occlusion_sensitivity": cnnlib.viz.occlusion_sensitivity,
+        "cnnlib.understanding.maximize_activation": cnnlib.understanding.maximize_activation,
+    }
+
+
+# Libraries that compute saliency, occlusion or adversarial images ready-made; assignment 5 forbids them.
+INSIDE_FORBIDDEN = ("torchvision", "captum")
+
+
+def no_reference_calls(fn: Callable[..., Any], *args: Any, name: str, references: dict[str, Any] | None = None,
+                       **kwargs: Any) -> Any:
+    """``fn(*args, **kwargs)``, failing if it called one of cnnlib's references for assignment 4 (or ``references``).
 
     The references are ``cnnlib.augment``'s ``random_crop``, ``horizontal_flip``
     and ``PCAColorJitter``, ``cnnlib.models.LeNet5``, ``cnnlib.train.fit`` and
@@ -112,6 +141,9 @@ def no_reference_calls(fn: Callable[..., Any], *args: Any, name: str, **kwargs: 
     code is swapped for a trap, so a call is noticed however the function was
     imported or aliased, from a subclass too, at no cost to code that does not
     call one (a training loop runs at full speed).
+
+    With ``references`` (assignment 5's: :func:`inside_references`), those are trapped instead, and the
+    call also fails when torchvision or captum has been imported.
 
     Returns:
         what ``fn`` returned; its other exceptions propagate.
@@ -131,7 +163,7 @@ def no_reference_calls(fn: Callable[..., Any], *args: Any, name: str, **kwargs: 
     called.clear()
     originals: dict[Any, Any] = {}
     try:
-        for reference, function in _references().items():
+        for reference, function in (_references() if references is None else references).items():
             originals[function] = function.__code__
             function.__code__ = _trap(function.__code__.co_freevars,
                                       f"{name} calls {reference}; this part asks you to write it yourself with torch")
@@ -145,6 +177,10 @@ def no_reference_calls(fn: Callable[..., Any], *args: Any, name: str, **kwargs: 
             function.__code__ = code
     if called:  # the answer caught the trap's error and went on
         raise AssertionError(called[0])
+    if references is not None:
+        loaded = [module for module in INSIDE_FORBIDDEN if module in sys.modules]
+        if loaded:
+            raise AssertionError(f"{name} runs with {loaded[0]} imported; this assignment asks you to write it with torch alone")
     return result
 
 

@@ -133,7 +133,7 @@ def relu_forward(x):
 ''',
             "fc_forward": '''
 def fc_forward(x, w, b):
-    return np.einsum("nd,md->nm", x.reshape(len(x), -1), w) + b
+    return (np.einsum("nd,md->nm", x.reshape(len(x), -1), w) + b).astype(np.result_type(x, w, b, 1.0))
 ''',
             "conv1x1": '''
 def conv1x1(x, w, b):
@@ -356,6 +356,90 @@ def conv_forward_fast(x, w, b, stride=1, padding=0):
 ''',
         },
     },
+    "a5_inside_a_convnet": {
+        "other-idioms": {
+            "residual_block": '''
+def conv_bn(c_in, c_out, size, stride=1):
+    return nn.Sequential(nn.Conv2d(c_in, c_out, size, stride, padding=size // 2, bias=False), nn.BatchNorm2d(c_out))
+
+
+class ResidualBlock(nn.Module):
+    def __init__(self, in_channels, out_channels, stride=1):
+        super().__init__()
+        self.residual = nn.Sequential(conv_bn(in_channels, out_channels, 3, stride), nn.ReLU(inplace=True),
+                                      conv_bn(out_channels, out_channels, 3))
+        projection = stride > 1 or in_channels != out_channels
+        self.shortcut = conv_bn(in_channels, out_channels, 1, stride) if projection else nn.Identity()
+
+    def forward(self, x):
+        out = self.residual(x)
+        out += self.shortcut(x)
+        return functional.relu(out)
+''',
+            "field_and_jump": '''
+from functools import reduce
+
+
+def field_and_jump(layers):
+    step = lambda acc, layer: [acc[0] + layer[2] * (layer[0] - 1) * acc[1], acc[1] * layer[1]]
+    return reduce(step, layers, [1, 1])
+''',
+            "saliency": '''
+def saliency_map(model, image, label):
+    model.eval()
+    gradient = torch.autograd.functional.jacobian(lambda x: model(x.unsqueeze(0))[0, label], image)
+    return torch.max(torch.abs(gradient), dim=0).values
+''',
+            "occlusion": '''
+def occlusion_map(model, image, label, patch, stride):
+    model.eval()
+    C, H, W = image.shape
+    rows = []
+    for top in range(0, H - patch + 1, stride):
+        row = []
+        for left in range(0, W - patch + 1, stride):
+            x = image.clone()
+            x[:, top : top + patch, left : left + patch] = 0.0
+            with torch.no_grad():
+                row.append(functional.softmax(model(x[None]), dim=-1)[0, label])
+        rows.append(torch.stack(row))
+    return torch.stack(rows)
+''',
+            "class_image": '''
+def ascent_step(model, x, label, lr, l2, sigma):
+    model.eval()
+    x = x.detach().clone()
+    x.requires_grad = True
+    model(x)[0][label].backward()
+    stepped = (x + lr * x.grad).detach()
+    return blur(stepped * (1 - l2), sigma)
+
+
+def class_image(model, label):
+    x = torch.zeros(1, 1, 28, 28)
+    p = 0.0
+    while p < 0.95:
+        x = ascent_step(model, x, label, 1.0, 0.02, 0.6)
+        p = torch.softmax(model(x), 1)[0, label].item()
+    return x.squeeze(0)
+''',
+            "fooling": '''
+def fooling_image(model, image, target, epsilon):
+    model.eval()
+    low, high = (image - epsilon).clamp(min=0), (image + epsilon).clamp(max=1)
+    x = image.clone()
+    for _ in range(200):
+        x.requires_grad_()
+        scores = model(x.unsqueeze(0))[0]
+        if scores.argmax().item() == target:
+            break
+        margin = scores[target] - scores.max()
+        grad = torch.autograd.grad(margin, x)[0]
+        x = torch.min(torch.max(x.detach() + 0.01 * grad.sign(), low), high)
+    return x.detach()
+''',
+        },
+    },
 }
 
 
@@ -372,7 +456,7 @@ class WrongAnswer:
     visible: bool = True  # whether the visible tests already show the message to the student
 
 
-A1, A2, A3 = "a1_convolution", "a2_pooling_and_networks", "a3_backprop_and_speed"
+A1, A2, A3, A5 = "a1_convolution", "a2_pooling_and_networks", "a3_backprop_and_speed", "a5_inside_a_convnet"
 A1_CONV = frozenset({"test_conv_forward", "test_worked_numbers"})
 
 WRONG_ANSWERS = (
@@ -432,7 +516,43 @@ WRONG_ANSWERS = (
           "            out[:, :, i, j] = x[:, :, i, j] @ w.T + b\n    return out"),),
         frozenset({"test_conv1x1"}), "test_conv1x1", "loops in Python over output positions"),
     WrongAnswer(A2, "conv-layer-no-bias", (("alexnet_walk", "F * F * D * K + K", "F * F * D * K"),),
-                frozenset({"test_alexnet", "test_vgg16"}), "test_alexnet", "[1] returned 750, expected 760"),
+                frozenset({"test_alexnet", "test_vgg16"}), "test_alexnet", "params_bias_missing"),
+    # Issue 22: the classic count without biases, which the notebook warns about, named.
+    WrongAnswer(A1, "conv-params-no-bias", (("conv_params", "F * F * C * K + K", "F * F * C * K"),),
+                frozenset({"test_conv_params", "test_worked_numbers"}), "test_conv_params", "params_bias_missing"),
+    # Zeros above and left only, in an array sized for both sides: numpy's broadcast error, now named.
+    WrongAnswer(A1, "padding-one-side",
+                (("zero_pad", "out[:, :, padding : padding + H, padding : padding + W] = x",
+                  "out[:, :, padding:, padding:] = x"),),
+                A1_CONV | {"test_zero_pad"}, "test_zero_pad", "padding_one_side"),
+    WrongAnswer(A1, "padding-every-axis",
+                (("zero_pad", "    out[:, :, padding : padding + H, padding : padding + W] = x\n    return out",
+                  "    return np.pad(x, padding)"),),
+                A1_CONV | {"test_zero_pad"}, "test_zero_pad", "padding_every_axis"),
+    WrongAnswer(A1, "stride-on-taps",
+                (("conv_forward", "patch = xp[n, :, top : top + FH, left : left + FW]",
+                  "patch = xp[n, :, top : top + stride * FH : stride, left : left + stride * FW : stride]"),),
+                A1_CONV, "test_conv_forward", "stride_on_taps"),
+    WrongAnswer(A1, "bias-per-channel",
+                (("conv_forward", "out[n, k, i, j] = np.sum(patch * w[k]) + b[k]",
+                  "out[n, k, i, j] = sum(np.sum(patch[c] * w[k, c]) + b[k] for c in range(len(patch)))"),),
+                frozenset({"test_conv_forward"}), "test_conv_forward", "bias_per_channel"),
+    WrongAnswer(A3, "gradient-sign-flipped",
+                (("numerical_gradient", "np.sum((plus - minus) * dout)", "np.sum((minus - plus) * dout)"),),
+                frozenset({"test_numerical_gradient"}), "test_numerical_gradient", "gradient_sign_flipped"),
+    WrongAnswer(A3, "gradient-fixed-h",
+                (("numerical_gradient", "    grad = np.zeros_like(x)\n", "    h = 1e-2\n    grad = np.zeros_like(x)\n"),),
+                frozenset({"test_numerical_gradient"}), "test_numerical_gradient", "gradient_step_fixed"),
+    WrongAnswer(A3, "dw-unpadded", (("conv_backward", "dw[k] += dout[n, k, i, j] * xp[n, :, rows, cols]",
+                                     "dw[k] += dout[n, k, i, j] * x[n, :, rows, cols]"),),
+                frozenset({"test_conv_backward"}), "test_conv_backward", "conv_backward_unpadded"),
+    WrongAnswer(A3, "dw-averaged", (("conv_backward", "return dx, dw, dout", "return dx, dw / N, dout"),),
+                frozenset({"test_conv_backward"}), "test_conv_backward", "conv_backward_averaged"),
+    # Issue 22: the last of tied maxima lost nothing, since no test had a tie.
+    WrongAnswer(A3, "pool-backward-last-max",
+                (("max_pool_backward", "a, e = np.unravel_index(np.argmax(window), window.shape)",
+                  "a, e = np.unravel_index(window.size - 1 - np.argmax(window.ravel()[::-1]), window.shape)"),),
+                frozenset({"test_max_pool_backward"}), "test_max_pool_backward", "pool_backward_last_max"),
     WrongAnswer(A3, "gradient-not-restored", (("numerical_gradient", "        x[index] = old\n", ""),),
                 frozenset({"test_numerical_gradient"}), "test_numerical_gradient", "input_changed"),
     WrongAnswer(A3, "gradient-one-sided",
@@ -448,3 +568,40 @@ WRONG_ANSWERS = (
         (("conv_forward_fast", "    K, C, FH, FW = w.shape\n", "    return conv_forward_loops(x, w, b, stride, padding)\n"),),
         frozenset({"test_conv_forward_fast"}), "test_conv_forward_fast", "loops in Python over output positions"),
 )
+
+# Assignment 5 runs in a kernel in the sandbox, not in the sealed runner that grades WRONG_ANSWERS one by one
+# (tests/cnnlib/grading/sealed): its mistakes are a list of their own, graded with the others by the course.
+A5_WRONG_ANSWERS = (
+    WrongAnswer(A5, "relu-before-add", (("residual_block", "return torch.relu(self.residual(x) + self.shortcut(x))",
+                                         "return torch.relu(self.residual(x)) + self.shortcut(x)"),),
+                frozenset({"test_residual_block"}), "test_residual_block", "residual_relu_misplaced"),
+    WrongAnswer(A5, "conv-bias", (("residual_block",
+                                   "padding=1, bias=False), nn.BatchNorm2d(out_channels),\n            nn.ReLU()",
+                                   "padding=1), nn.BatchNorm2d(out_channels),\n            nn.ReLU()"),),
+                frozenset({"test_residual_block"}), "test_residual_block", "use bias=False (batch norm has its own)"),
+    WrongAnswer(A5, "jump-first", (("field_and_jump", "        field += D * (F - 1) * jump\n        jump *= S\n",
+                                    "        jump *= S\n        field += D * (F - 1) * jump\n"),),
+                frozenset({"test_field_and_jump"}), "test_field_and_jump", "receptive_jump_first"),
+    WrongAnswer(A5, "saliency-of-probability", (("saliency", "model(x)[0, label]", "torch.softmax(model(x), dim=1)[0, label]"),),
+                frozenset({"test_saliency"}), "test_saliency", "saliency_probability"),
+    WrongAnswer(A5, "saliency-abs-after-max", (("saliency", "gradient[0].abs().amax(dim=0)", "gradient[0].amax(dim=0).abs()"),),
+                frozenset({"test_saliency"}), "test_saliency", "saliency_abs_after_max"),
+    WrongAnswer(A5, "saliency-training-mode", (("saliency", "    model.eval()\n", ""),),
+                frozenset({"test_saliency"}), "test_saliency", "model_training_mode"),
+    WrongAnswer(A5, "occlusion-border", (("occlusion", "(H - patch) // stride + 1, (W - patch) // stride + 1",
+                                          "(H - patch) // stride, (W - patch) // stride"),),
+                frozenset({"test_occlusion"}), "test_occlusion", "occlusion_border"),
+    WrongAnswer(A5, "ascent-unregularized", (("class_image", "return blur((1 - l2) * (x + lr * gradient), sigma)",
+                                              "return x + lr * gradient"),),
+                frozenset({"test_class_image"}), "test_class_image", "ascent_unregularized"),
+    WrongAnswer(A5, "ascent-grad-not-zeroed",
+                (("class_image",
+                  "    x = x.detach().requires_grad_(True)\n    (gradient,) = torch.autograd.grad(model(x)[0, label], x)\n",
+                  "    x.requires_grad_(True)\n    model(x)[0, label].backward()\n    gradient = x.grad\n"),),
+                frozenset({"test_class_image"}), "test_class_image", "ascent_gradient_accumulates"),
+    WrongAnswer(A5, "fooling-unclipped", (("fooling", ".clamp(image - epsilon, image + epsilon).clamp(0, 1)", ".clamp(0, 1)"),
+                                          ("fooling", "epsilon / 8 * gradient.sign()", "epsilon / 2 * gradient.sign()")),
+                frozenset({"test_fooling"}), "test_fooling", "more than epsilon: clip x to [image - epsilon, image + epsilon]"),
+)
+
+ALL_WRONG_ANSWERS = WRONG_ANSWERS + A5_WRONG_ANSWERS

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import nbformat
 
-from tests.assignments.answers import STYLES, WRONG_ANSWERS, Edits
+from tests.assignments.answers import ALL_WRONG_ANSWERS, STYLES, Edits
 
 REPO = Path(__file__).resolve().parents[2]
 SOLUTIONS = REPO / "solutions"
@@ -196,7 +196,7 @@ def build_course(root: Path) -> Course:
         students = {"solution": answer(release, solution), "blank": release}
         students.update({f"style-{name}": answer(release, solution, sources=sources)
                          for name, sources in STYLES.get(assignment, {}).items()})
-        students.update({w.student: answer(release, solution, w.edits) for w in WRONG_ANSWERS
+        students.update({w.student: answer(release, solution, w.edits) for w in ALL_WRONG_ANSWERS
                          if w.assignment == assignment})
         for student, nb in students.items():
             submit(root, assignment, student, nb)

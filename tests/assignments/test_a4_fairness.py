@@ -139,6 +139,10 @@ BN_AFTER_RELU = tuple(("lenet5bn", f"nn.BatchNorm{d}({c}), nn.ReLU()", f"nn.ReLU
 DRAWS = ("    top = torch.randint(0, H - size + 1, (N,), generator=generator)\n",
          "    left = torch.randint(0, W - size + 1, (N,), generator=generator)\n")
 SHUFFLE = "        order = torch.randperm(len(images), generator=generator)\n"
+EPOCH = "    for _ in range(epochs):\n        model.train()\n"
+ONE_OPTIMIZER = ("    optimizer = torch.optim.SGD(model.parameters(), lr=lr, momentum=0.9)\n"
+                 "    steps = epochs * -(-len(images) // batch_size)\n"
+                 "    schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=steps)\n")
 
 MISTAKES = (
     # The review's case: float64 offsets crashed the hidden allclose before any dtype check and cost all 4 points.
@@ -166,6 +170,23 @@ MISTAKES = (
             (("train", "    for _ in range(epochs):\n        model.train()\n" + SHUFFLE,
               SHUFFLE[4:] + "    for _ in range(epochs):\n        model.train()\n"),),
             "test_train_batches", "two epochs visit the images in the same order: draw a new order each epoch"),
+    # Issue 22: caught before, with torch's "mat1 and mat2 shapes cannot be multiplied"; now named.
+    Mistake("lenet-no-padding",
+            (("lenet5", "nn.Conv2d(in_channels, 6, kernel_size=5, padding=2)", "nn.Conv2d(in_channels, 6, kernel_size=5)"),),
+            "test_lenet5", "LeNet5().features gives 256 values per 28x28 image, expected 16*5*5 = 400. "
+            "Likely mistake: your first conv has no padding"),
+    Mistake("crop-bounds-swapped",
+            (("random_crop", DRAWS[0] + DRAWS[1], DRAWS[0].replace("H -", "W -") + DRAWS[1].replace("W -", "H -")),),
+            "test_random_crop", "random_crop(x of shape (4, 3, 32, 30), 24) raised RuntimeError: "),
+    # Issue 22: compared with x.flip(-1) after x had changed, it was "wrong"; now "x unchanged" is checked first.
+    Mistake("flip-in-place", (("horizontal_flip", "    return torch.where(flip[:, None, None, None], x.flip(-1), x)",
+                               "    x[flip] = x[flip].flip(-1)\n    return x"),),
+            "test_horizontal_flip", "horizontal_flip changed x in place: return a new tensor and leave x unchanged"),
+    # Issue 22: a new optimizer every epoch lost nothing.
+    Mistake("optimizer-per-epoch", (("train", ONE_OPTIMIZER, ""), ("train", "            schedule.step()\n", ""),
+                                    ("train", EPOCH, EPOCH + "    " + ONE_OPTIMIZER.split("\n")[0] + "\n")),
+            "test_train_batches",
+            "train created 3 optimizers for 3 epochs, expected one for the whole run. Likely mistake: a new optimizer"),
     Mistake("loss-kept-as-tensor", (("train", "total += loss.item() * len(batch)", "total += loss * len(batch)"),),
             "test_train_history", "history['train_loss'] holds Tensor, expected Python floats (loss.item())"),
 )
@@ -260,20 +281,38 @@ def test_the_message_says_what_is_wrong_first_in_one_line(graded: Graded, mistak
 def test_the_students_own_run_shows_the_visible_mistakes(graded: Graded) -> None:
     """Do the visible tests, run as the student runs them, already fail each mistake they can see, with its message?
 
-    All the mistakes go into one notebook, each answer cell from its mistake, so that one run shows them all;
-    each test cell depends on one answer only, so every message is that of its own mistake.
+    The mistakes go into as few notebooks as can hold them, each test cell failed by one mistake per notebook
+    (two mistakes of one answer go into different notebooks); each test cell depends on one answer only, so
+    every message is that of its own mistake.
     """
     release = nbformat.read(notebook_of(graded.course.root / "exercises" / ASSIGNMENT), as_version=4)
     solution = nbformat.read(notebook_of(SOLUTIONS / ASSIGNMENT), as_version=4)
-    visible = [m for m in MISTAKES if m.visible]
-    edits = tuple(edit for m in visible for edit in m.edits)
-    nb = answer(release, solution, edits + (("hyperparameters", '"epochs": 12', '"epochs": 1'),))
-    folder = graded.course.root / "own-run"
-    folder.mkdir()
-    NotebookClient(nb, timeout=300, allow_errors=True, resources={"metadata": {"path": str(folder)}}).execute()
-    for m in visible:
-        errors = _errors(nb, m.failed)
-        assert errors and errors[0].startswith(m.says), f"{m.student}: the visible tests of {m.failed} say {errors}"
+
+    def fits(m: Mistake, others: list[Mistake]) -> bool:
+        """Whether m fails a test cell none of the others fails, and its edits apply on top of theirs."""
+        if m.failed in {o.failed for o in others}:
+            return False
+        try:
+            answer(release, solution, tuple(edit for o in [*others, m] for edit in o.edits))
+        except ValueError:
+            return False
+        return True
+
+    rounds: list[list[Mistake]] = []
+    for m in (m for m in MISTAKES if m.visible):
+        target = next((r for r in rounds if fits(m, r)), None)
+        if target is None:
+            rounds.append(target := [])
+        target.append(m)
+    for number, mistakes in enumerate(rounds):
+        edits = tuple(edit for m in mistakes for edit in m.edits)
+        nb = answer(release, solution, edits + (("hyperparameters", '"epochs": 12', '"epochs": 1'),))
+        folder = graded.course.root / f"own-run-{number}"
+        folder.mkdir()
+        NotebookClient(nb, timeout=300, allow_errors=True, resources={"metadata": {"path": str(folder)}}).execute()
+        for m in mistakes:
+            errors = _errors(nb, m.failed)
+            assert errors and errors[0].startswith(m.says), f"{m.student}: the visible tests of {m.failed} say {errors}"
 
 
 def test_feedback_shows_the_dtype_message_and_no_hidden_code(graded: Graded) -> None:

@@ -22,9 +22,10 @@ from tests.assignments.course import (
 NOTEBOOKS = sorted(SOLUTIONS.glob("*/*.ipynb")) + sorted(EXERCISES.glob("*/*.ipynb"))
 
 
-def test_there_are_four_assignments() -> None:
-    """Are the four assignments of the issue all in solutions/ and exercises/?"""
-    expected = ["a1_convolution", "a2_pooling_and_networks", "a3_backprop_and_speed", "a4_train_a_convnet"]
+def test_there_are_five_assignments() -> None:
+    """Are the five assignments of the issues all in solutions/ and exercises/?"""
+    expected = ["a1_convolution", "a2_pooling_and_networks", "a3_backprop_and_speed", "a4_train_a_convnet",
+                "a5_inside_a_convnet"]
     assert ASSIGNMENTS == expected
     assert sorted(p.name for p in EXERCISES.iterdir() if p.is_dir()) == expected
 
