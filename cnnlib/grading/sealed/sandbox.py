@@ -130,6 +130,9 @@ def bwrap_command(argv: list[str], workdir: Path) -> list[str]:
     command += ["--unshare-all", "--unshare-user", "--uid", "65534", "--gid", "65534", "--die-with-parent",
                 "--new-session", "--clearenv", "--setenv", "HOME", WORKDIR, "--setenv", "PATH", "/usr/bin:/bin",
                 "--setenv", "PYTHONDONTWRITEBYTECODE", "1", "--setenv", "MPLBACKEND", "Agg"]
+    # The hints' book links, in the feedback and the formgrader, point where the instructor published the book.
+    if os.environ.get("CNNLIB_BOOK_URL"):
+        command += ["--setenv", "CNNLIB_BOOK_URL", os.environ["CNNLIB_BOOK_URL"]]
     return command + ["--", *argv]
 
 

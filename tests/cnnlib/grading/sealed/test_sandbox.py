@@ -160,3 +160,15 @@ def test_cpu_time_is_limited(tmp_path: Path) -> None:
     start = time.perf_counter()
     status, _ = run("while True: pass", tmp_path, Limits(cpu_seconds=1), timeout=30)
     assert status != 0 and time.perf_counter() - start < 10
+
+
+@needs_bwrap
+def test_student_code_gets_the_book_address_and_no_other_variable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Does student code see CNNLIB_BOOK_URL (its hints link to the published book) but none of the grader's own
+    environment?"""
+    monkeypatch.setenv("CNNLIB_BOOK_URL", "https://example.org/course/")
+    monkeypatch.setenv("GRADER_SECRET", "do-not-show")
+    status, out = run("import os, json; print(json.dumps(dict(os.environ)))", tmp_path)
+    seen = json.loads(out.strip().splitlines()[-1])
+    assert status == 0 and seen["CNNLIB_BOOK_URL"] == "https://example.org/course/"
+    assert "GRADER_SECRET" not in seen and "do-not-show" not in out
