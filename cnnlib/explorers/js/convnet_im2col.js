@@ -43,7 +43,7 @@ function convProduct(cols, w, b, y, N, K, R, Q) {
 }
 
 // dw[k] = sum over positions p of dy[k][p] cols[p], and db: filter by filter, over the nonzero
-// gradients only (after a ReLU and max pooling most are 0), four positions at a time. at and g
+// gradients only (after a ReLU and max pooling most are 0), through addScaledRows. at and g
 // are scratch for the nonzero gradients' places and values.
 function convWeightGradient(dy, cols, dw, db, at, g, N, K, R, Q) {
   dw.fill(0);
@@ -53,22 +53,27 @@ function convWeightGradient(dy, cols, dw, db, at, g, N, K, R, Q) {
       if (dy[o + q] !== 0) { at[m] = (i * Q + q) * R; g[m++] = dy[o + q]; sum += dy[o + q]; }
     }
     db[k] = sum;
-    const wk = k * R;
-    let j = 0;
-    for (; j + 7 < m; j += 8) {
-      const g0 = g[j], g1 = g[j + 1], g2 = g[j + 2], g3 = g[j + 3], p0 = at[j], p1 = at[j + 1], p2 = at[j + 2], p3 = at[j + 3];
-      const g4 = g[j + 4], g5 = g[j + 5], g6 = g[j + 6], g7 = g[j + 7], p4 = at[j + 4], p5 = at[j + 5], p6 = at[j + 6], p7 = at[j + 7];
-      for (let r = 0; r < R; r++) {
-        dw[wk + r] += g0 * cols[p0 + r] + g1 * cols[p1 + r] + g2 * cols[p2 + r] + g3 * cols[p3 + r] +
-          g4 * cols[p4 + r] + g5 * cols[p5 + r] + g6 * cols[p6 + r] + g7 * cols[p7 + r];
-      }
-    }
-    for (; j + 3 < m; j += 4) {
-      const g0 = g[j], g1 = g[j + 1], g2 = g[j + 2], g3 = g[j + 3], p0 = at[j], p1 = at[j + 1], p2 = at[j + 2], p3 = at[j + 3];
-      for (let r = 0; r < R; r++) dw[wk + r] += g0 * cols[p0 + r] + g1 * cols[p1 + r] + g2 * cols[p2 + r] + g3 * cols[p3 + r];
-    }
-    for (; j < m; j++) for (let r = 0, p0 = at[j]; r < R; r++) dw[wk + r] += g[j] * cols[p0 + r];
+    addScaledRows(dw, k * R, cols, at, g, m, R);
   }
+}
+
+// out[o + r] += sum over j < m of g[j] * src[at[j] + r], for r < R: the rows that a sparse gradient picks,
+// eight (then four) at a time, so that each pass over out does eight multiply-adds per load and store.
+function addScaledRows(out, o, src, at, g, m, R) {
+  let j = 0;
+  for (; j + 7 < m; j += 8) {
+    const g0 = g[j], g1 = g[j + 1], g2 = g[j + 2], g3 = g[j + 3], p0 = at[j], p1 = at[j + 1], p2 = at[j + 2], p3 = at[j + 3];
+    const g4 = g[j + 4], g5 = g[j + 5], g6 = g[j + 6], g7 = g[j + 7], p4 = at[j + 4], p5 = at[j + 5], p6 = at[j + 6], p7 = at[j + 7];
+    for (let r = 0; r < R; r++) {
+      out[o + r] += g0 * src[p0 + r] + g1 * src[p1 + r] + g2 * src[p2 + r] + g3 * src[p3 + r] +
+        g4 * src[p4 + r] + g5 * src[p5 + r] + g6 * src[p6 + r] + g7 * src[p7 + r];
+    }
+  }
+  for (; j + 3 < m; j += 4) {
+    const g0 = g[j], g1 = g[j + 1], g2 = g[j + 2], g3 = g[j + 3], p0 = at[j], p1 = at[j + 1], p2 = at[j + 2], p3 = at[j + 3];
+    for (let r = 0; r < R; r++) out[o + r] += g0 * src[p0 + r] + g1 * src[p1 + r] + g2 * src[p2 + r] + g3 * src[p3 + r];
+  }
+  for (; j < m; j++) for (let r = 0, p0 = at[j]; r < R; r++) out[o + r] += g[j] * src[p0 + r];
 }
 
 // dcols[p] = sum over filters k of dy[k][p] w[k]: position by position, the same way.
@@ -77,21 +82,7 @@ function convColumnGradient(dy, w, dcols, at, g, N, K, R, Q) {
   for (let i = 0; i < N; i++) for (let q = 0; q < Q; q++) {
     let m = 0;
     for (let k = 0; k < K; k++) { const v = dy[(i * K + k) * Q + q]; if (v !== 0) { at[m] = k * R; g[m++] = v; } }
-    const p = (i * Q + q) * R;
-    let j = 0;
-    for (; j + 7 < m; j += 8) {
-      const g0 = g[j], g1 = g[j + 1], g2 = g[j + 2], g3 = g[j + 3], w0 = at[j], w1 = at[j + 1], w2 = at[j + 2], w3 = at[j + 3];
-      const g4 = g[j + 4], g5 = g[j + 5], g6 = g[j + 6], g7 = g[j + 7], w4 = at[j + 4], w5 = at[j + 5], w6 = at[j + 6], w7 = at[j + 7];
-      for (let r = 0; r < R; r++) {
-        dcols[p + r] += g0 * w[w0 + r] + g1 * w[w1 + r] + g2 * w[w2 + r] + g3 * w[w3 + r] +
-          g4 * w[w4 + r] + g5 * w[w5 + r] + g6 * w[w6 + r] + g7 * w[w7 + r];
-      }
-    }
-    for (; j + 3 < m; j += 4) {
-      const g0 = g[j], g1 = g[j + 1], g2 = g[j + 2], g3 = g[j + 3], w0 = at[j], w1 = at[j + 1], w2 = at[j + 2], w3 = at[j + 3];
-      for (let r = 0; r < R; r++) dcols[p + r] += g0 * w[w0 + r] + g1 * w[w1 + r] + g2 * w[w2 + r] + g3 * w[w3 + r];
-    }
-    for (; j < m; j++) for (let r = 0, w0 = at[j]; r < R; r++) dcols[p + r] += g[j] * w[w0 + r];
+    addScaledRows(dcols, (i * Q + q) * R, w, at, g, m, R);
   }
 }
 
