@@ -81,7 +81,8 @@ def test_the_core_installs_and_runs_with_numpy_alone(wheel: Path, tmp_path: Path
 
 
 def test_every_module_imports_with_the_all_extra(wheel: Path, source: Path, tmp_path: Path) -> None:
-    """With ``[all]``, does every module of the package import, the explorers' scripts ship, and a torch doctest pass?"""
+    """With ``[all]``, does every module of the package import, the explorers' scripts and assignment 5's weights ship,
+    and a torch doctest pass?"""
     python = fresh_venv(tmp_path / "all")
     constraints = tmp_path / "constraints.txt"
     constraints.write_text(f"torch=={metadata.version('torch')}\n")
@@ -92,6 +93,8 @@ def test_every_module_imports_with_the_all_extra(wheel: Path, source: Path, tmp_
         "for name in names:\n"
         "    importlib.import_module(name)\n"
         "assert 'function rule(' in panel.script('output_size_rule')\n"
+        "import cnnlib.grading.trained as trained\n"
+        "assert trained.WEIGHTS.is_file(), 'assignment 5 weights missing from the wheel'\n"
         f"assert doctest.testmod(cnnlib.models.lenet, optionflags={DOCTEST_FLAGS}).failed == 0\n"
         "print(' '.join(names))\n"
     )
