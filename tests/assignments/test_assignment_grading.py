@@ -10,6 +10,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
+from cnnlib.grading.book_sections import anchor
 from cnnlib.grading.mistakes import MISTAKES
 from tests.assignments.answers import ALL_WRONG_ANSWERS, STYLES, WrongAnswer
 from tests.assignments.course import (
@@ -94,9 +95,8 @@ def test_feedback_names_the_mistake_once_with_a_book_link(course: Course, wrong:
     page = html.unescape(course.feedback_html(wrong.assignment, wrong.student))
     named = re.findall(r'class="cnnlib-diagnosis"><strong>Likely mistake:</strong> ' + re.escape(opening), page)
     assert len(named) == 1, f"named {len(named)} times"
-    if mistake.page:
-        name, _, section = mistake.page.partition("#")
-        assert f'<a href="{BOOK_URL}book/{name}.html{"#" + section if section else ""}">' in page
+    if mistake.page:  # the section's anchor when the mistake has one (cnnlib.grading.book_sections)
+        assert f'<a href="{BOOK_URL}book/{mistake.page}.html{anchor(wrong.says)}">' in page
 
 
 class _Text(HTMLParser):
