@@ -81,8 +81,8 @@ def test_the_core_installs_and_runs_with_numpy_alone(wheel: Path, tmp_path: Path
 
 
 def test_every_module_imports_with_the_all_extra(wheel: Path, source: Path, tmp_path: Path) -> None:
-    """With ``[all]``, does every module of the package import, the explorers' scripts and assignment 5's weights ship,
-    and a torch doctest pass?"""
+    """With ``[all]``, does every module of the package import, the explorers' scripts, assignment 5's weights and
+    the feedback's template ship, and a torch doctest pass?"""
     python = fresh_venv(tmp_path / "all")
     constraints = tmp_path / "constraints.txt"
     constraints.write_text(f"torch=={metadata.version('torch')}\n")
@@ -95,6 +95,8 @@ def test_every_module_imports_with_the_all_extra(wheel: Path, source: Path, tmp_
         "assert 'function rule(' in panel.script('output_size_rule')\n"
         "import cnnlib.grading.trained as trained\n"
         "assert trained.WEIGHTS.is_file(), 'assignment 5 weights missing from the wheel'\n"
+        "import cnnlib.grading.feedback as feedback, pathlib\n"
+        "assert pathlib.Path(feedback.TEMPLATES[0], 'feedback', 'mathjax.html.j2').is_file(), 'feedback template missing'\n"
         f"assert doctest.testmod(cnnlib.models.lenet, optionflags={DOCTEST_FLAGS}).failed == 0\n"
         "print(' '.join(names))\n"
     )
