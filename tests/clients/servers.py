@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import signal
+import socket
 import subprocess
 import time
 import urllib.request
@@ -53,6 +54,14 @@ def make_server(target: str, root: Path, port: int, scratch: Path, **variables: 
             if time.monotonic() > deadline:
                 raise RuntimeError(f"make {target} printed no URL within {START_TIMEOUT_S:.0f} s:\n{log.read_text()[-3000:]}")
             time.sleep(0.25)
+        # Jupyter prints its URL before its event loop binds the port: wait until it listens.
+        while not _listens(int(found[1])):
+            if process.poll() is not None:
+                raise RuntimeError(f"make {target} exited with {process.returncode}:\n{log.read_text()[-3000:]}")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"make {target} printed its URL but did not listen within {START_TIMEOUT_S:.0f} s:\n"
+                                   f"{log.read_text()[-3000:]}")
+            time.sleep(0.1)
         yield Server(found[0], found[2], f"http://127.0.0.1:{found[1]}", log)
     finally:
         os.killpg(process.pid, signal.SIGTERM)
@@ -61,6 +70,11 @@ def make_server(target: str, root: Path, port: int, scratch: Path, **variables: 
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+
+
+def _listens(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
 
 
 def get(url: str, token: str) -> str:
