@@ -39,12 +39,12 @@ def run(device: str, start: float) -> None:
     model = LeNet5()
     history = fit(model, train, test, TrainConfig(**{**vars(CONFIG), "device": device}))
     wall = time.perf_counter() - start
-    reached = history.test_accuracy[-1] >= TARGET
+    reached = history.val_accuracy[-1] >= TARGET
     rate = len(train) * len(history.seconds) / sum(history.seconds)
-    print(f"{device}: {len(history.seconds)} epochs, held-out accuracy {history.test_accuracy[-1]:.3f} "
+    print(f"{device}: {len(history.seconds)} epochs, held-out accuracy {history.val_accuracy[-1]:.3f} "
           f"({'reached' if reached else 'did not reach'} {TARGET:.0%}), training {rate:,.0f} images/s, "
           f"imports + data {loaded - start:.2f} s, wall {wall:.2f} s")
-    epochs = zip(history.test_accuracy, history.seconds, strict=True)
+    epochs = zip(history.val_accuracy, history.seconds, strict=True)
     print("  per epoch: " + ", ".join(f"{a:.3f} ({s:.2f} s)" for a, s in epochs))
 
 

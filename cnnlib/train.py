@@ -53,7 +53,7 @@ class TrainConfig:
     quiet: bool = False
     # None means cnnlib.device(): the GPU where there is one.
     device: str | torch.device | None = None
-    # Stop after the first epoch whose held-out accuracy reaches this; None runs every epoch.
+    # Stop after the first epoch whose validation accuracy reaches this; None runs every epoch.
     target_accuracy: float | None = None
 
     def __post_init__(self) -> None:
@@ -75,8 +75,9 @@ class History:
 
     train_loss: list[float] = field(default_factory=list)
     train_accuracy: list[float] = field(default_factory=list)
-    test_loss: list[float] = field(default_factory=list)
-    test_accuracy: list[float] = field(default_factory=list)
+    # Measured on the held-out set fit is given: a validation split, which selection may use.
+    val_loss: list[float] = field(default_factory=list)
+    val_accuracy: list[float] = field(default_factory=list)
     seconds: list[float] = field(default_factory=list)
     images_per_second: list[float] = field(default_factory=list)
     lr: list[float] = field(default_factory=list)
@@ -136,7 +137,7 @@ def evaluate(
 def fit(
     model: nn.Module,
     train_data: Dataset | DataLoader,
-    test_data: Dataset | DataLoader,
+    val_data: Dataset | DataLoader,
     config: TrainConfig,
     *,
     transform: Callable[[torch.Tensor], torch.Tensor] | None = None,
@@ -145,13 +146,14 @@ def fit(
     """Train ``model`` with SGD (momentum, weight decay, step-down learning rate); return its history.
 
     Every epoch shuffles the training set, trains on it and evaluates the
-    held-out set. Training stops early once ``config.target_accuracy`` is
-    reached. Runs on ``config.device`` (default ``cnnlib.device()``) with
-    ``config.threads`` torch threads, restored afterwards.
+    validation set ``val_data`` (never the test set: what fit measures may be used to
+    choose). Training stops early once ``config.target_accuracy`` is reached. Runs on
+    ``config.device`` (default ``cnnlib.device()``) with ``config.threads`` torch
+    threads, restored afterwards.
 
     Args:
         model: maps images (N, C, H, W) to class scores (N, classes); moved to the device.
-        train_data, test_data: datasets of ``(image, label)`` items (or DataLoaders).
+        train_data, val_data: datasets of ``(image, label)`` items (or DataLoaders).
         config: the hyperparameters.
         transform: data augmentation applied to every training batch on the
             device, e.g. a ``cnnlib.augment.Compose``.
@@ -160,10 +162,10 @@ def fit(
             parameter at ``config.lr``.
 
     >>> from cnnlib.data import digits
-    >>> train, test = digits()
+    >>> train, held_out = digits()
     >>> model = nn.Sequential(nn.Flatten(), nn.Linear(64, 10))
-    >>> history = fit(model, train, test, TrainConfig(epochs=2, batch_size=32, lr=0.1, quiet=True))
-    >>> len(history.test_accuracy), history.test_accuracy[-1] > 0.8
+    >>> history = fit(model, train, held_out, TrainConfig(epochs=2, batch_size=32, lr=0.1, quiet=True))
+    >>> len(history.val_accuracy), history.val_accuracy[-1] > 0.8
     (2, True)
     """
     from tqdm.auto import tqdm
@@ -212,16 +214,16 @@ def fit(
             seconds = time.perf_counter() - start
             if scheduler is not None:
                 scheduler.step()
-            test_loss, test_accuracy = evaluate(model, test_data, where)
+            val_loss, val_accuracy = evaluate(model, val_data, where)
             history.train_loss.append(total_loss.item() / count)
             history.train_accuracy.append(correct.item() / labelled)
-            history.test_loss.append(test_loss)
-            history.test_accuracy.append(test_accuracy)
+            history.val_loss.append(val_loss)
+            history.val_accuracy.append(val_accuracy)
             history.seconds.append(seconds)
             history.images_per_second.append(count / seconds)
-            bar.set_postfix(loss=f"{history.train_loss[-1]:.3f}", test_acc=f"{test_accuracy:.3f}",
+            bar.set_postfix(loss=f"{history.train_loss[-1]:.3f}", val_acc=f"{val_accuracy:.3f}",
                             img_s=f"{count / seconds:,.0f}")
-            if config.target_accuracy is not None and test_accuracy >= config.target_accuracy:
+            if config.target_accuracy is not None and val_accuracy >= config.target_accuracy:
                 break
         bar.close()
     finally:

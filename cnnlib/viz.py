@@ -227,8 +227,8 @@ def learning_curves(history: History) -> Figure:
     """Loss and accuracy per epoch, training against held-out.
 
     >>> from cnnlib.train import History
-    >>> history = History(train_loss=[1.0, 0.5], train_accuracy=[0.7, 0.9], test_loss=[0.9, 0.6],
-    ...                   test_accuracy=[0.72, 0.88])
+    >>> history = History(train_loss=[1.0, 0.5], train_accuracy=[0.7, 0.9], val_loss=[0.9, 0.6],
+    ...                   val_accuracy=[0.72, 0.88])
     >>> [ax.get_ylabel() for ax in learning_curves(history).axes]
     ['loss', 'accuracy']
     """
@@ -236,10 +236,10 @@ def learning_curves(history: History) -> Figure:
     loss, accuracy = figure.subplots(1, 2)
     epochs = range(1, len(history.train_loss) + 1)
     loss.plot(epochs, history.train_loss, "o-", label="training")
-    if history.test_loss:
-        loss.plot(epochs, history.test_loss, "s--", label="held-out")
+    if history.val_loss:
+        loss.plot(epochs, history.val_loss, "s--", label="held-out")
     accuracy.plot(epochs, history.train_accuracy, "o-", label="training")
-    accuracy.plot(epochs, history.test_accuracy, "s--", label="held-out")
+    accuracy.plot(epochs, history.val_accuracy, "s--", label="held-out")
     for ax, name in ((loss, "loss"), (accuracy, "accuracy")):
         ax.set_xlabel("epoch")
         ax.set_ylabel(name)

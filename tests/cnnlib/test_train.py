@@ -29,16 +29,16 @@ def lenet_history() -> tuple[nn.Module, History]:
 def test_lenet5_reaches_97_percent_on_held_out_mnist(lenet_history) -> None:
     """Does LeNet-5 reach 97% on the 1,000 held-out images, stopping at the first epoch that does?"""
     model, history = lenet_history
-    assert history.test_accuracy[-1] >= 0.97
-    assert all(a < 0.97 for a in history.test_accuracy[:-1])
+    assert history.val_accuracy[-1] >= 0.97
+    assert all(a < 0.97 for a in history.val_accuracy[:-1])
     _, accuracy = evaluate(model, mnist()[1])
-    assert accuracy == history.test_accuracy[-1]
+    assert accuracy == history.val_accuracy[-1]
 
 
 def test_history_has_one_entry_per_epoch(lenet_history) -> None:
     """Does each per-epoch list have one entry per epoch, with the step-down lr?"""
     _, history = lenet_history
-    epochs = len(history.test_accuracy)
+    epochs = len(history.val_accuracy)
     for name in ("train_loss", "train_accuracy", "seconds", "images_per_second", "lr"):
         assert len(getattr(history, name)) == epochs
     assert history.lr[:5] == pytest.approx([0.05] * 4 + [0.005][: epochs - 4])

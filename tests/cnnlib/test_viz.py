@@ -50,8 +50,8 @@ def test_learning_curves_plot_the_history_per_epoch() -> None:
     """Do the curves show each epoch's training and held-out loss and accuracy, epochs counted from 1?"""
     loss, accuracy = viz.learning_curves(HISTORY).axes
     assert [list(line.get_xdata()) for line in loss.lines] == [[1, 2], [1, 2]]
-    assert [list(line.get_ydata()) for line in loss.lines] == [HISTORY.train_loss, HISTORY.test_loss]
-    assert [list(line.get_ydata()) for line in accuracy.lines] == [HISTORY.train_accuracy, HISTORY.test_accuracy]
+    assert [list(line.get_ydata()) for line in loss.lines] == [HISTORY.train_loss, HISTORY.val_loss]
+    assert [list(line.get_ydata()) for line in accuracy.lines] == [HISTORY.train_accuracy, HISTORY.val_accuracy]
 
 
 def test_learning_curves_tick_whole_epochs_only() -> None:
