@@ -49,7 +49,7 @@ def python_lines(fn: Callable[..., object], *args: Any) -> int:
     10
     """
     sealed = getattr(fn, "__sealed_watch__", None)
-    if sealed is not None:  # a sandboxed student function: count where it runs (cnnlib.grading.sealed)
+    if sealed is not None:  # a sandboxed student function: count where it runs (grader.sealed)
         return int(sealed("python_lines", *args))
     count = 0
     library: dict[str, bool] = {}

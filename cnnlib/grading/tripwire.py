@@ -84,7 +84,7 @@ def no_library_calls(fn: Callable[..., Any], *args: Any, name: str | None = None
     """
     label = name or getattr(fn, "__name__", "your function")
     sealed = getattr(fn, "__sealed_watch__", None)
-    if sealed is not None:  # a sandboxed student function: the tripwire runs where it runs (cnnlib.grading.sealed)
+    if sealed is not None:  # a sandboxed student function: the tripwire runs where it runs (grader.sealed)
         complaint = sealed("library_calls", *args)
         if complaint:
             raise AssertionError(complaint)

@@ -26,9 +26,9 @@ import nbformat
 import psutil
 import pytest
 
-from cnnlib.grading.sealed import batch, cluster
-from cnnlib.grading.sealed.batch import CACHE
-from cnnlib.grading.sealed.structure import Bounds, structure
+from grader.sealed import batch, cluster
+from grader.sealed.batch import CACHE
+from grader.sealed.structure import Bounds, structure
 from tests.assignments.answers import STYLES, WRONG_ANSWERS
 from tests.assignments.course import A1, answer, course_env, make_command, nbgrader, new_course, notebook_of, submit
 
@@ -205,7 +205,7 @@ def test_a_class_graded_on_the_cluster_scores_as_graded_locally(tmp_path: Path, 
                 interrupted.wait()
         kept = cached(course)
         assert 15 <= len(kept) < CLASS_SIZE, "the batch was interrupted with part of the class graded"
-        resumed = subprocess.run([sys.executable, "-m", "cnnlib.grading.sealed.batch", str(course), A1], env=env,
+        resumed = subprocess.run([sys.executable, "-m", "grader.sealed.batch", str(course), A1], env=env,
                                  capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=400)
         dask.note()
     assert not dask.left(), f"processes left running: {dask.left()}"
@@ -272,7 +272,7 @@ def test_the_scheduler_comes_from_the_environment_before_the_configuration(tmp_p
 
 
 # A worker's result, forged: each of these must be refused, since a missing or unknown cell would move points.
-SOURCE = nbformat.read(notebook_of(Path(__file__).resolve().parents[4] / "solutions" / A1), as_version=4)
+SOURCE = nbformat.read(notebook_of(Path(__file__).resolve().parents[3] / "solutions" / A1), as_version=4)
 BOUNDS = Bounds(10, 60)
 
 

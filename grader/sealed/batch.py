@@ -1,6 +1,6 @@
 """Grade a class sealed on every core, before nbgrader records the grades.
 
-``python -m cnnlib.grading.sealed.batch COURSE [ASSIGNMENT [STUDENT]]`` grades
+``python -m grader.sealed.batch COURSE [ASSIGNMENT [STUDENT]]`` grades
 every submission of the sealed assignments (``SealedExecute.sealed_assignments``,
 graded by :mod:`.runner`, and ``kernel_assignments``, graded by :mod:`.kernel`;
 ``cell_seconds`` and ``submission_seconds`` in ``COURSE/nbgrader_config.py``, the instructor's notebooks
@@ -8,7 +8,7 @@ in its source folder; ASSIGNMENT may be a pattern) in ``COURSE/submitted/`` in a
 worker processes, one per core, with a progress bar and an estimate of the
 time left, and keeps each result in ``COURSE/autograded/.sealed/``, keyed by a
 hash of the answers, the instructor's notebook and the time bounds.
-:class:`~cnnlib.grading.sealed.execute.SealedExecute` then finds the result
+:class:`~grader.sealed.execute.SealedExecute` then finds the result
 there instead of grading again, so ``nbgrader autograde``, which writes the
 gradebook one submission after another, only records.
 
@@ -40,13 +40,13 @@ import nbformat
 from nbformat import NotebookNode
 from traitlets.config.loader import PyFileConfigLoader
 
-from cnnlib.grading.sealed import cluster
-from cnnlib.grading.sealed.choose import choose, link_expected, read
-from cnnlib.grading.sealed.kernel import grade_in_kernel
-from cnnlib.grading.sealed.match import match
-from cnnlib.grading.sealed.runner import CellResult, Graded, grade
-from cnnlib.grading.sealed.sandbox import check, isolation
-from cnnlib.grading.sealed.structure import BOUNDS, Bounds, answers_of, structure
+from grader.sealed import cluster
+from grader.sealed.choose import choose, link_expected, read
+from grader.sealed.kernel import grade_in_kernel
+from grader.sealed.match import match
+from grader.sealed.runner import CellResult, Graded, grade
+from grader.sealed.sandbox import check, isolation
+from grader.sealed.structure import BOUNDS, Bounds, answers_of, structure
 
 CACHE = Path("autograded") / ".sealed"
 GRADERS = {"sealed": grade, "kernel": grade_in_kernel}  # tests outside the sandbox, or in its kernel

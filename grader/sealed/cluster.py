@@ -48,9 +48,9 @@ from traitlets import Unicode
 from traitlets.config import Configurable
 from traitlets.config.loader import ConfigFileNotFound, PyFileConfigLoader
 
-from cnnlib.grading.sealed.runner import CellResult, Graded
-from cnnlib.grading.sealed.sandbox import isolation
-from cnnlib.grading.sealed.structure import Bounds, structure
+from grader.sealed.runner import CellResult, Graded
+from grader.sealed.sandbox import isolation
+from grader.sealed.structure import Bounds, structure
 
 VARIABLE = "GRADING_SCHEDULER"
 RETRIES = 1  # a job that raises runs once more (Dask's retries); a lost worker's jobs are rescheduled anyway
@@ -101,7 +101,7 @@ def grade_job(source: str, submission: str, bounds: tuple[float, float], how: st
     """
     from distributed import get_worker
 
-    from cnnlib.grading.sealed.batch import GRADERS  # batch imports this module
+    from grader.sealed.batch import GRADERS  # batch imports this module
 
     if not isolation().startswith("bubblewrap"):
         raise RuntimeError(f"this worker does not grade: {isolation()}")
@@ -202,7 +202,7 @@ class ClusterPool:
                assignment: str, notebook: str, bounds: Bounds, how: str) -> Job:
         """Send one submission to the cluster, once this machine has chosen the notebook with the student's work
         (:func:`.batch.prepare`); one already graded, or with nothing to grade, is answered here at no cost."""
-        from cnnlib.grading.sealed.batch import CACHE, cached, prepare, store  # batch imports this module
+        from grader.sealed.batch import CACHE, cached, prepare, store  # batch imports this module
 
         root = Path(course)
         job = Job(student)
