@@ -42,16 +42,11 @@ def _package_dirs() -> dict[str, str]:
 NUMPY_CONVOLUTIONS = {np.convolve._implementation.__code__, np.correlate._implementation.__code__}
 
 
-SEALED_DIR = os.path.join(os.path.realpath(os.path.dirname(__file__)), "sealed", "")
-
-
 def _python_offender(frame: FrameType) -> str | None:
     code = frame.f_code
     if code in NUMPY_CONVOLUTIONS:
         return f"numpy.{code.co_name}"
     filename = os.path.realpath(code.co_filename)
-    if filename.startswith(SEALED_DIR):  # the sandbox's plumbing calling back to the grader, not a library's op
-        return None
     for directory, package in _package_dirs().items():
         if filename.startswith(directory):
             return f"{package} ({code.co_name} in {os.path.relpath(filename, os.path.dirname(directory[:-1]))})"

@@ -180,20 +180,20 @@ def run(course: Path, assignment: str, student: str | None = None, bounds: Bound
     """Grade every submission of ``assignment`` in parallel into the cache, ``how`` :data:`GRADERS` says; seconds
     per student."""
     todo = submissions(course, assignment, student, source_dir)
-    workers = workers or os.cpu_count() or 1
     way = "sealed" if how == "sealed" else "in a sandboxed kernel (tests beside the answers)"
-    print(f"Grading {len(todo)} submissions of {assignment} {way}, {workers} at a time. Isolation: {isolation()}")
-    times: dict[str, float] = {}
-    failed: list[str] = []
-    broken = check() if todo else ""
-    if broken:  # every cell would fail alike: nothing is graded, and nbgrader is told to skip them all
-        print(f"The sandbox cannot start here ({broken}): no submission is graded")
-        for who, _ in todo:
-            folder = course / "submitted" / who / assignment
-            record_problem(course, who, assignment, f"sandbox failure: {broken}", folder, graded=False, skip=True)
-        failed, todo = [who for who, _ in todo], []
-    start = time.perf_counter()
-    with cluster.pool(course, workers) as pool:  # the local cores, or the Dask cluster GRADING_SCHEDULER names
+    # The local cores, or the Dask cluster GRADING_SCHEDULER names; the first line says how many grade at once there.
+    with cluster.pool(course, workers or os.cpu_count() or 1) as pool:
+        print(f"Grading {len(todo)} submissions of {assignment} {way}, {pool.at_a_time()}. Isolation: {isolation()}")
+        times: dict[str, float] = {}
+        failed: list[str] = []
+        broken = check() if todo else ""
+        if broken:  # every cell would fail alike: nothing is graded, and nbgrader is told to skip them all
+            print(f"The sandbox cannot start here ({broken}): no submission is graded")
+            for who, _ in todo:
+                folder = course / "submitted" / who / assignment
+                record_problem(course, who, assignment, f"sandbox failure: {broken}", folder, graded=False, skip=True)
+            failed, todo = [who for who, _ in todo], []
+        start = time.perf_counter()
         futures = [pool.submit(_grade_one, str(course), source_dir, s, assignment, nb, bounds, how) for s, nb in todo]
         for done, future in enumerate(pool.as_completed(futures), 1):
             who, took, problem = future.result()

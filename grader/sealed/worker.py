@@ -20,7 +20,7 @@ import sys
 import traceback
 from typing import Any
 
-from cnnlib.grading.loops import python_lines
+from cnnlib.grading.loops import count_as_library, python_lines
 from cnnlib.grading.tripwire import no_library_calls
 from grader.sealed.endpoint import Endpoint
 
@@ -97,6 +97,7 @@ def main() -> None:
     for fd in (0, 1, 2):
         os.dup2(devnull, fd)
     sys.stdin, sys.stdout, sys.stderr = io.StringIO(), _QUIET, _QUIET
+    count_as_library(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # this package: the line counter skips it
     worker = Worker()
     endpoint = Endpoint(reader, writer)
     endpoint.handlers.update({

@@ -70,6 +70,8 @@ def test_the_course_and_home_folders_are_hidden_and_the_submission_writable(tmp_
     there) without seeing the rest of the course folder, and write only its own folder?"""
     code = f"""
         import os, pathlib
+        import numpy, cnnlib, grader.sealed.worker
+        print("grader beside", sorted(os.listdir(os.path.dirname(os.path.dirname(grader.__file__)))))
         print("solutions", os.path.exists({str(REPO / "solutions")!r}))
         print("home", os.listdir(os.path.expanduser("~root")) if os.path.exists(os.path.expanduser("~root")) else [])
         pathlib.Path("answer.txt").write_text("mine")
@@ -77,9 +79,7 @@ def test_the_course_and_home_folders_are_hidden_and_the_submission_writable(tmp_
             open({str(REPO / "nbgrader_config.py")!r}, "a").write("c.evil = 1")
         except OSError as error:
             print("config", type(error).__name__)
-        import numpy, cnnlib, grader.sealed.worker
         print("imports ok")
-        print("grader beside", sorted(os.listdir(os.path.dirname(os.path.dirname(grader.__file__)))))
     """
     status, out = run(code, tmp_path)
     assert status == 0, out
