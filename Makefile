@@ -19,15 +19,15 @@ BOOK_FLAGS ?=
 help:  ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-$(STAMP): requirements.txt pyproject.toml
+$(STAMP): requirements.txt pyproject.toml grader/pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; set PYTHON=python3.x")'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
-	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e . -e grader
 	@touch $(STAMP)
 
-setup: $(STAMP)  ## Create .venv with the pinned requirements and cnnlib
+setup: $(STAMP)  ## Create .venv with the pinned requirements, cnnlib and the grader
 
 # Pages import cnnlib and embed its explorers' JavaScript, which the execution cache does not
 # see (it hashes the pages' code only): after any change to cnnlib every page runs again. Sphinx
@@ -100,8 +100,8 @@ test: $(STAMP) system-deps hub-deps convnetjs lint book-strict  ## Set up, lint,
 test-fast: $(STAMP)  ## The library's tests only (no book, no browser, no nbgrader runs)
 	$(BIN)/python -m pytest tests/cnnlib cnnlib -m "not slow"
 
-lint: $(STAMP)  ## ruff over the library, tests and benchmarks
-	$(BIN)/ruff check cnnlib tests benchmarks tools book/_ext nbgrader_config.py
+lint: $(STAMP)  ## ruff over the library, the grader, tests and benchmarks
+	$(BIN)/ruff check cnnlib grader tests benchmarks tools book/_ext nbgrader_config.py
 
 # nbgrader finds nbgrader_config.py (course id, exchange root) from any folder
 # through JUPYTER_CONFIG_PATH; it calls alembic, hence .venv/bin on PATH.
@@ -151,26 +151,26 @@ collect-zip: $(STAMP)  ## Instructors: unpack an LMS download (downloaded/<assig
 	@test -n "$(ZIPPED)" || { echo "Nothing to collect: put the LMS's zip files in downloaded/<assignment>/archive/"; exit 1; }
 	for a in $(ZIPPED); do $(NBGRADER) zip_collect $$a --force || exit 1; done
 
-# Sealed assignments are graded on every core first (cnnlib/grading/sealed/batch.py); nbgrader then
+# Sealed assignments are graded on every core first (grader/sealed/batch.py); nbgrader then
 # records each result in the gradebook, one assignment at a time, skipping the submissions that
 # failed on an earlier run for the same files (autograded/.sealed/<assignment>.known: their
 # traceback is not printed again), and the class report follows (reports/<assignment>.html), ending
 # with the table of the submissions that could not be graded and why. Exit status: 0 when every
 # submission was graded and recorded, 1 when one or more could not be (the table names them).
 autograde: $(STAMP)  ## Instructors: run every new submission with the hidden tests (or STUDENT=id's again), into autograded/ and the gradebook
-	@status=0; $(NBGRADER_ENV) $(BIN)/python -m cnnlib.grading.sealed.batch . "$(ASSIGNMENT)" $(if $(STUDENT),"$(STUDENT)") || status=1; \
+	@status=0; $(NBGRADER_ENV) $(BIN)/python -m grader.sealed.batch . "$(ASSIGNMENT)" $(if $(STUDENT),"$(STUDENT)") || status=1; \
 	for a in $(EACH_ASSIGNMENT); do \
 	  ls -d submitted/*/$$a >/dev/null 2>&1 || continue; \
 	  $(NBGRADER) autograde "$$a" $(ONE_STUDENT) \
 	    $(if $(STUDENT),,--CourseDirectory.student_id_exclude="$$(cat autograded/.sealed/$$a.known 2>/dev/null)") || status=1; \
 	done; \
-	$(NBGRADER_ENV) $(BIN)/python -m cnnlib.grading.sealed.report . "$(ASSIGNMENT)" || status=1; exit $$status
+	$(NBGRADER_ENV) $(BIN)/python -m grader.sealed.report . "$(ASSIGNMENT)" || status=1; exit $$status
 
 # Feedback, then the submissions it left out (could not be graded) and the grades still pending
 # (written answers that wait for a grader show as 0 until graded), by name (feedback_check.py).
 feedback: $(STAMP)  ## Instructors: write feedback HTML (hidden tests hidden, known mistakes named) into feedback/; names what is left out or pending
 	@$(NBGRADER) generate_feedback "$(ASSIGNMENT)" $(ONE_STUDENT); status=$$?; \
-	$(NBGRADER_ENV) $(BIN)/python -m cnnlib.grading.sealed.feedback_check . "$(ASSIGNMENT)" $(if $(STUDENT),"$(STUDENT)"); \
+	$(NBGRADER_ENV) $(BIN)/python -m grader.sealed.feedback_check . "$(ASSIGNMENT)" $(if $(STUDENT),"$(STUDENT)"); \
 	exit $$status
 
 # Feedback goes back only to submissions that came through the exchange, which hold the

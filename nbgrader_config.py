@@ -21,13 +21,13 @@ from nbgrader.preprocessors import (
     OverwriteKernelspec,
 )
 
-from cnnlib.grading.export import PartsCsvExport
-from cnnlib.grading.feedback import TEMPLATES, HideHiddenTests
-from cnnlib.grading.late import LatePenalty, RecordDueDate
-from cnnlib.grading.overwrite import RestoreHiddenTests
-from cnnlib.grading.sealed.execute import SealedExecute
-from cnnlib.grading.sealed.flags import SaveAutoGradesAndFlags
-from cnnlib.grading.sealed.sanitize import MatchCells
+from grader.export import PartsCsvExport
+from grader.feedback import TEMPLATES, HideHiddenTests
+from grader.late import LatePenalty, RecordDueDate
+from grader.overwrite import RestoreHiddenTests
+from grader.sealed.execute import SealedExecute
+from grader.sealed.flags import SaveAutoGradesAndFlags
+from grader.sealed.sanitize import MatchCells
 
 c = get_config()  # noqa: F821 - provided by traitlets when nbgrader loads this file
 
@@ -53,17 +53,17 @@ c.FileNameCollectorPlugin.named_regexp = r"^.*/(?P<student_id>[^_/]+)_(?:[^/]*_)
 c.Execute.timeout = 300
 
 # Feedback shows which hidden test failed and why, never its code; known
-# mistakes get a sentence and a link to the book (cnnlib/grading/feedback.py).
+# mistakes get a sentence and a link to the book (grader/feedback.py).
 c.GenerateFeedback.preprocessors = [GetGrades, CSSHTMLHeaderPreprocessor, HideHiddenTests]
 # Its formulas render offline: MathJax goes into the page itself instead of coming from a CDN.
 c.HTMLExporter.extra_template_basedirs = TEMPLATES
-c.HTMLExporter.filters = {"mathjax_script": "cnnlib.grading.feedback.mathjax_script"}
+c.HTMLExporter.filters = {"mathjax_script": "grader.feedback.mathjax_script"}
 
 # Due dates and late penalties, per assignment. `make autograde` writes each due date
 # into the gradebook (an assignment with "due": None keeps the gradebook's, none or the
 # formgrader's), and a submission is late by its timestamp.txt, which `nbgrader submit`
 # writes. Each day late, a started day counting whole, costs percent_per_day of the
-# assignment's points, at most max_percent (cnnlib/grading/late.py). Dates are in nbgrader's
+# assignment's points, at most max_percent (grader/late.py). Dates are in nbgrader's
 # format: "2025-10-13 23:59:00 Europe/Berlin" (a time zone name, or UTC).
 c.LatePenalty.deadlines = {
     "a1_convolution": {"due": None, "percent_per_day": 10, "max_percent": 50},
@@ -75,10 +75,10 @@ c.LatePenalty.deadlines = {
 c.AssignLatePenalties.plugin_class = LatePenalty
 
 # Autograde's first pass, nbgrader's list with three changes: RecordDueDate writes the due
-# date above; MatchCells (cnnlib/grading/sealed/sanitize.py) takes the notebook that holds
+# date above; MatchCells (grader/sealed/sanitize.py) takes the notebook that holds
 # the student's work (a renamed or duplicated one is found and flagged) and finds its cells
 # by content and position, so that no edited grade_id or metadata, and no other assignment's
-# notebook, can stop it from being graded; and RestoreHiddenTests (cnnlib/grading/overwrite.py)
+# notebook, can stop it from being graded; and RestoreHiddenTests (grader/overwrite.py)
 # puts the hidden tests back without a checksum warning for each test cell left as released,
 # while a locked cell the student edited is still reported.
 c.Autograde.sanitize_preprocessors = [
@@ -97,7 +97,7 @@ c.ExportApp.plugin_class = PartsCsvExport
 # sentence with its book link, up to about 280. (JupyterLab's Validate button cuts nothing.)
 c.Validator.width = 320
 
-# Sealed grading (cnnlib/grading/sealed): for these assignments, student code runs in a
+# Sealed grading (grader/sealed): for these assignments, student code runs in a
 # sandbox (bubblewrap: no network, the course folder hidden, limits on CPU, memory,
 # processes and file size) and the tests judge it from outside, each test cell within its
 # own time bound. Assignment 4 passes torch models between tests and answers, which the
@@ -119,6 +119,6 @@ c.SealedExecute.submission_seconds = 60
 
 # `make autograde` grades the sealed assignments on this machine's cores. With a Dask scheduler's address
 # (tls://host:8786) it sends each submission to that cluster's workers instead, which run the same sandbox, and
-# records their results here (cnnlib/grading/sealed/cluster.py; the book's "Grading on a cluster"). The
+# records their results here (grader/sealed/cluster.py; the book's "Grading on a cluster"). The
 # connection needs the course's TLS certificates in Dask's configuration; GRADING_SCHEDULER=... wins over this.
 c.GradingCluster.scheduler = ""

@@ -40,8 +40,8 @@ from pathlib import Path
 import nbformat
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from cnnlib.grading.sealed import batch, cluster  # noqa: E402
-from cnnlib.grading.sealed.sandbox import isolation  # noqa: E402
+from grader.sealed import batch, cluster  # noqa: E402
+from grader.sealed.sandbox import isolation  # noqa: E402
 from tests.assignments.answers import STYLES, WRONG_ANSWERS  # noqa: E402
 from tests.assignments.course import Course, answer, checked, make, nbgrader, new_course, notebook_of, submit  # noqa: E402
 

@@ -13,9 +13,14 @@
   convolution or pooling where the task is to write it.
 * :mod:`~cnnlib.grading.loops`: notices a Python loop over output positions by
   counting the lines a function runs, not by timing it.
-* :mod:`~cnnlib.grading.feedback`: an nbconvert preprocessor that keeps hidden
-  tests' code out of the students' feedback (imported by nbgrader_config.py
-  only, so students never need nbgrader's converters).
+* the rest of what students' notebooks import: :mod:`~cnnlib.grading.torch_checks`
+  and :mod:`~cnnlib.grading.torch_mistakes` (assignment 4), :mod:`~cnnlib.grading.inside_mistakes`
+  and :mod:`~cnnlib.grading.trained` (assignment 5's LeNet-5), and
+  :mod:`~cnnlib.grading.part_summary` (Validate's summary in the student's lab).
+
+The instructor's machinery (the sealed runner, batch, report, late penalties, export,
+the feedback's preprocessor) is the separate package ``grader``, which imports this
+one; nothing here imports it.
 
 Nothing here imports torch: the numpy-only assignments start fast.
 """

@@ -23,11 +23,21 @@ from cnnlib.grading.hooks import run_hooked
 from cnnlib.grading.notebook_view import passed
 
 # Code under these folders is a library's, not the student's: the interpreter's and the venv's
-# (numpy, the standard library) and cnnlib's own (the tests' helpers).
+# (numpy, the standard library) and cnnlib's own (the tests' helpers); count_as_library adds more.
 _LIBRARY_DIRS = tuple(
     os.path.join(os.path.realpath(folder), "")
     for folder in {sys.prefix, sys.base_prefix, sys.exec_prefix, os.path.dirname(cnnlib.__file__)}
 )
+
+
+def count_as_library(folder: str) -> None:
+    """From now on, count the lines of code under ``folder`` as a library's, not the student's.
+
+    The sealed grader's worker calls it with its own package folder: its plumbing runs beside the student's
+    code in the sandbox, outside the venv when the grader is installed editable from the course folder.
+    """
+    global _LIBRARY_DIRS
+    _LIBRARY_DIRS = tuple(dict.fromkeys((*_LIBRARY_DIRS, os.path.join(os.path.realpath(folder), ""))))
 
 
 def _is_library(filename: str) -> bool:
@@ -49,7 +59,7 @@ def python_lines(fn: Callable[..., object], *args: Any) -> int:
     10
     """
     sealed = getattr(fn, "__sealed_watch__", None)
-    if sealed is not None:  # a sandboxed student function: count where it runs (cnnlib.grading.sealed)
+    if sealed is not None:  # a sandboxed student function: count where it runs (grader.sealed)
         return int(sealed("python_lines", *args))
     count = 0
     library: dict[str, bool] = {}

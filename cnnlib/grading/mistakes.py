@@ -16,7 +16,7 @@ connected) and :mod:`~cnnlib.grading.gradient_mistakes` (backward passes,
 numerical gradients).
 
 The same text reaches the instructor (formgrader shows the autograded
-notebook) and the student (:mod:`cnnlib.grading.feedback` turns it into a link).
+notebook) and the student (:mod:`grader.feedback` turns it into a link).
 Set ``CNNLIB_BOOK_URL`` to where the book is published before autograding.
 """
 

@@ -42,16 +42,11 @@ def _package_dirs() -> dict[str, str]:
 NUMPY_CONVOLUTIONS = {np.convolve._implementation.__code__, np.correlate._implementation.__code__}
 
 
-SEALED_DIR = os.path.join(os.path.realpath(os.path.dirname(__file__)), "sealed", "")
-
-
 def _python_offender(frame: FrameType) -> str | None:
     code = frame.f_code
     if code in NUMPY_CONVOLUTIONS:
         return f"numpy.{code.co_name}"
     filename = os.path.realpath(code.co_filename)
-    if filename.startswith(SEALED_DIR):  # the sandbox's plumbing calling back to the grader, not a library's op
-        return None
     for directory, package in _package_dirs().items():
         if filename.startswith(directory):
             return f"{package} ({code.co_name} in {os.path.relpath(filename, os.path.dirname(directory[:-1]))})"
@@ -84,7 +79,7 @@ def no_library_calls(fn: Callable[..., Any], *args: Any, name: str | None = None
     """
     label = name or getattr(fn, "__name__", "your function")
     sealed = getattr(fn, "__sealed_watch__", None)
-    if sealed is not None:  # a sandboxed student function: the tripwire runs where it runs (cnnlib.grading.sealed)
+    if sealed is not None:  # a sandboxed student function: the tripwire runs where it runs (grader.sealed)
         complaint = sealed("library_calls", *args)
         if complaint:
             raise AssertionError(complaint)

@@ -570,7 +570,7 @@ WRONG_ANSWERS = (
 )
 
 # Assignment 5 runs in a kernel in the sandbox, not in the sealed runner that grades WRONG_ANSWERS one by one
-# (tests/cnnlib/grading/sealed): its mistakes are a list of their own, graded with the others by the course.
+# (tests/grader/sealed): its mistakes are a list of their own, graded with the others by the course.
 A5_WRONG_ANSWERS = (
     WrongAnswer(A5, "relu-before-add", (("residual_block", "return torch.relu(self.residual(x) + self.shortcut(x))",
                                          "return torch.relu(self.residual(x)) + self.shortcut(x)"),),

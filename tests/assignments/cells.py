@@ -15,7 +15,7 @@ from pathlib import Path
 
 import nbformat
 
-from cnnlib.grading.sealed.structure import defined_names, free_names
+from grader.sealed.structure import defined_names, free_names
 from tests.assignments.course import SOLUTIONS, notebook_of
 
 

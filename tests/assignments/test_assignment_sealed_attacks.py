@@ -23,11 +23,11 @@ from pathlib import Path
 
 import pytest
 
-from cnnlib.grading.sealed import sandbox
+from grader.sealed import sandbox
 from tests.assignments.course import A1, Course, answered, make, new_course, submit
 
 # Without the sandbox these attacks would really write into the venv and the home folder: they run only inside it
-# (in CI, where make test installs bubblewrap, tests/cnnlib/grading/sealed/test_sandbox.py fails when it is missing).
+# (in CI, where make test installs bubblewrap, tests/grader/sealed/test_sandbox.py fails when it is missing).
 pytestmark = pytest.mark.skipif(sandbox._bwrap() is None, reason="bubblewrap is not installed (apt-get install bubblewrap)")
 
 BOUND = 10  # the course's c.SealedExecute.cell_seconds

@@ -8,7 +8,7 @@ beside the untouched release, or in ``a1_convolution (1).ipynb`` alone, or in tw
 notebooks that differ; a file that is not JSON; a student id with a space and a
 non-ASCII letter; and correct work that searches the machine for other courses'
 solutions and classmates' submissions (planted in a system folder). Cells are found by content and position
-(cnnlib/grading/sealed/match.py), the notebook with the work by its answers
+(grader/sealed/match.py), the notebook with the work by its answers
 (choose.py).
 """
 
@@ -20,10 +20,10 @@ from collections.abc import Iterator
 import nbformat
 import pytest
 
-from cnnlib.grading.sealed import sandbox
+from grader.sealed import sandbox
 from tests.assignments.answers import WRONG_ANSWERS
 from tests.assignments.course import A1, EXERCISES, REPO, Course, answered, cell, make, new_course, notebook_of, submit
-from tests.cnnlib.grading.sealed.planted import Planted, planted, spy
+from tests.grader.sealed.planted import Planted, planted, spy
 
 pytestmark = pytest.mark.skipif(sandbox._bwrap() is None, reason="bubblewrap is not installed (apt-get install bubblewrap)")
 A2 = "a2_pooling_and_networks"

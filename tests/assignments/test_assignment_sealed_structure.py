@@ -1,10 +1,10 @@
 """Through `make autograde`: are edited, duplicated, re-typed or re-ordered cells graded as what they are, and flagged?
 
-The grading structure comes from the instructor's notebook only (cnnlib/grading/sealed/structure.py);
+The grading structure comes from the instructor's notebook only (grader/sealed/structure.py);
 nbgrader puts locked cells, their points and cell types back, and names each change in its log. A
 student who edits a test, raises its points, copies it, turns an answer into Markdown, moves cells
 around or installs an AST transformer that deletes asserts gains nothing, and correct work keeps
-its points; each change is named (cnnlib/grading/sealed/match.py finds the cells by content).
+its points; each change is named (grader/sealed/match.py finds the cells by content).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import copy
 import nbformat
 import pytest
 
-from cnnlib.grading.sealed import sandbox
+from grader.sealed import sandbox
 from tests.assignments.answers import WRONG_ANSWERS
 from tests.assignments.course import A1, Course, answered, cell, make, new_course, submit
 

@@ -1,6 +1,7 @@
-"""Does cnnlib install on its own: the core with numpy alone, every part with its ``[all]`` extra?
+"""Does cnnlib install on its own: the core with numpy alone, every part with its ``[all]`` extra, and without the
+instructor's grader, which is a distribution of its own?
 
-Each test builds the wheel, makes a fresh virtual environment that has never
+Both wheels are built once, in one pip command. Each install test makes a fresh virtual environment that has never
 seen requirements.txt, installs the wheel there and imports cnnlib from it,
 run from a folder outside the repository so that nothing is found by accident.
 pip takes the packages from the index the machine is configured with; torch is
@@ -15,6 +16,7 @@ import pkgutil
 import shutil
 import subprocess
 import sys
+import zipfile
 from importlib import metadata
 from pathlib import Path
 
@@ -39,21 +41,41 @@ def run(*command: str | Path, cwd: Path) -> str:
 
 @pytest.fixture(scope="module")
 def source(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the sources to build from, so that the build leaves nothing in the repository."""
+    """A copy of the sources to build from (cnnlib, and the grader in ``grader/``), so that the build leaves nothing in
+    the repository."""
     source = tmp_path_factory.mktemp("source")
     for name in ("pyproject.toml", "README.md"):
         shutil.copy(ROOT / name, source / name)
-    shutil.copytree(ROOT / "cnnlib", source / "cnnlib", ignore=shutil.ignore_patterns("__pycache__"))
+    for package in ("cnnlib", "grader"):
+        shutil.copytree(ROOT / package, source / package, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info", "build"))
     return source
 
 
 @pytest.fixture(scope="module")
-def wheel(source: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The wheel built from ``source``."""
+def wheels(source: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """cnnlib's wheel and the grader's, built from ``source`` in one pip command, by distribution name."""
     out = tmp_path_factory.mktemp("wheel")
-    run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--quiet", "-w", out, source, cwd=source)
-    (built,) = out.glob("cnnlib-*.whl")
-    return built
+    run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--quiet", "-w", out,
+        source, source / "grader", cwd=source)
+    (cnnlib,), (grader,) = out.glob("cnnlib-*.whl"), out.glob("deep_convnets_grader-*.whl")
+    return {"cnnlib": cnnlib, "grader": grader}
+
+
+@pytest.fixture(scope="module")
+def wheel(wheels: dict[str, Path]) -> Path:
+    """cnnlib's wheel, the one students install."""
+    return wheels["cnnlib"]
+
+
+def test_the_grader_ships_apart_from_cnnlib(wheels: dict[str, Path]) -> None:
+    """Does cnnlib's wheel hold no grader module, and the grader's hold the sealed runner, its worker and the feedback's
+    template, and nothing of cnnlib?"""
+    cnnlib, grader = (set(zipfile.ZipFile(wheels[name]).namelist()) for name in ("cnnlib", "grader"))
+    assert "cnnlib/grading/checks.py" in cnnlib and "cnnlib/grading/lenet5_mnist.pt" in cnnlib
+    assert not {name for name in cnnlib if name.startswith("grader/") or "/sealed/" in name or name.endswith(".j2")}
+    assert {"grader/sealed/runner.py", "grader/sealed/worker.py", "grader/sealed/batch.py", "grader/feedback.py",
+            "grader/templates/feedback/mathjax.html.j2"} <= grader
+    assert not {name for name in grader if name.startswith("cnnlib/") or name.endswith("pyproject.toml")}
 
 
 def fresh_venv(where: Path) -> Path:
@@ -80,25 +102,30 @@ def test_the_core_installs_and_runs_with_numpy_alone(wheel: Path, tmp_path: Path
     assert run(python, "-c", check, cwd=tmp_path).strip() == "9.0"
 
 
-def test_every_module_imports_with_the_all_extra(wheel: Path, source: Path, tmp_path: Path) -> None:
-    """With ``[all]``, does every module of the package import, the explorers' scripts, assignment 5's weights and
-    the feedback's template ship, and a torch doctest pass?"""
+def test_every_module_imports_with_the_all_extra(wheels: dict[str, Path], source: Path, tmp_path: Path) -> None:
+    """With ``[all]``, does every module of cnnlib import, the explorers' scripts and assignment 5's weights ship, a
+    torch doctest pass, and, the grader's wheel added, every grader module import on that cnnlib and find the
+    feedback's template?"""
     python = fresh_venv(tmp_path / "all")
     constraints = tmp_path / "constraints.txt"
     constraints.write_text(f"torch=={metadata.version('torch')}\n")
-    run(python, "-m", "pip", "install", "--quiet", "-c", constraints, f"{wheel}[all]", cwd=tmp_path)
+    run(python, "-m", "pip", "install", "--quiet", "-c", constraints, f"{wheels['cnnlib']}[all]", cwd=tmp_path)
+    # cnnlib[all] holds the grader's nbgrader; its other needs (MathJax's files, Dask) are not imported at load time.
+    run(python, "-m", "pip", "install", "--quiet", "--no-deps", wheels["grader"], cwd=tmp_path)
     check = (
-        "import doctest, importlib, pkgutil, cnnlib, cnnlib.models.lenet, cnnlib.explorers.panel as panel\n"
+        "import doctest, importlib, pkgutil, cnnlib, cnnlib.models.lenet, cnnlib.explorers.panel as panel, grader\n"
         "names = [m.name for m in pkgutil.walk_packages(cnnlib.__path__, 'cnnlib.')]\n"
+        "names += [m.name for m in pkgutil.walk_packages(grader.__path__, 'grader.')]\n"
         "for name in names:\n"
         "    importlib.import_module(name)\n"
         "assert 'function rule(' in panel.script('output_size_rule')\n"
         "import cnnlib.grading.trained as trained\n"
         "assert trained.WEIGHTS.is_file(), 'assignment 5 weights missing from the wheel'\n"
-        "import cnnlib.grading.feedback as feedback, pathlib\n"
+        "import grader.feedback as feedback, pathlib\n"
         "assert pathlib.Path(feedback.TEMPLATES[0], 'feedback', 'mathjax.html.j2').is_file(), 'feedback template missing'\n"
         f"assert doctest.testmod(cnnlib.models.lenet, optionflags={DOCTEST_FLAGS}).failed == 0\n"
         "print(' '.join(names))\n"
     )
-    built_from = [m.name for m in pkgutil.walk_packages([str(source / "cnnlib")], "cnnlib.")]
+    built_from = [m.name for package in ("cnnlib", "grader")
+                  for m in pkgutil.walk_packages([str(source / package)], f"{package}.")]
     assert sorted(run(python, "-c", check, cwd=tmp_path).split()) == sorted(built_from)

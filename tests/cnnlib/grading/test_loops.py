@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 import torch
 
-from cnnlib.grading.loops import check_no_position_loops, python_lines
+from cnnlib.grading import loops
+from cnnlib.grading.loops import check_no_position_loops, count_as_library, python_lines
 
 
 def conv_im2col(x: np.ndarray, w: np.ndarray) -> np.ndarray:
@@ -98,3 +99,22 @@ def test_the_count_is_exact_and_ignores_numpy() -> None:
 
     assert python_lines(loop, 7) - python_lines(loop, 3) == 8
     assert python_lines(np.pad, np.ones((4, 4)), 2) == 0
+
+
+def test_code_in_a_folder_counted_as_library_is_not_the_students(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Once a folder is counted as a library's (the sealed grader's, in the sandbox), do the 10 lines its helper runs
+    for the student drop out of her count, and hers stay?"""
+    monkeypatch.setattr(loops, "_LIBRARY_DIRS", loops._LIBRARY_DIRS)  # put back after the test
+    (tmp_path / "plumbing.py").write_text("def relay(n):\n    total = 0\n    for i in range(n):\n        total += i\n"
+                                          "    return total\n")
+    namespace: dict = {}
+    exec(compile((tmp_path / "plumbing.py").read_text(), str(tmp_path / "plumbing.py"), "exec"), namespace)
+    relay = namespace["relay"]
+
+    def student(n: int) -> int:
+        return relay(n)
+
+    before = python_lines(student, 5)
+    count_as_library(str(tmp_path))
+    assert (before, python_lines(student, 5)) == (1 + 1 + 2 * 5 + 1 + 1, 1)
+

@@ -3,7 +3,7 @@
 :class:`SealedExecute` replaces nbgrader's ``Execute`` in
 ``Autograde.autograde_preprocessors`` (``nbgrader_config.py``). For an
 assignment listed in ``sealed_assignments`` it grades the notebook with
-:func:`cnnlib.grading.sealed.runner.grade` against the instructor's notebook in
+:func:`grader.sealed.runner.grade` against the instructor's notebook in
 ``solutions/`` and writes each cell's output and error into the notebook, where
 nbgrader reads the scores as usual: the gradebook, the formgrader, feedback and
 export are nbgrader's own. For an assignment listed in ``kernel_assignments``
@@ -30,10 +30,10 @@ from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import Execute
 from traitlets import Float, List, Unicode
 
-from cnnlib.grading.sealed.batch import GRADERS, cached, key
-from cnnlib.grading.sealed.sandbox import isolation
-from cnnlib.grading.sealed.sanitize import FLAGS
-from cnnlib.grading.sealed.structure import DEFAULT_SECONDS, SUBMISSION_SECONDS, Bounds
+from grader.sealed.batch import GRADERS, cached, key
+from grader.sealed.sandbox import isolation
+from grader.sealed.sanitize import FLAGS
+from grader.sealed.structure import DEFAULT_SECONDS, SUBMISSION_SECONDS, Bounds
 
 
 class SealedExecute(Execute):
@@ -73,7 +73,7 @@ class SealedExecute(Execute):
         bounds = Bounds(self.cell_seconds, self.submission_seconds)
         digest = key(source, nb, bounds)  # the answers as MatchCells found them, as the batch found them
         graded = cached(Path(coursedir.root), names["student"], names["assignment"], names["notebook"], digest)
-        if graded is None:  # not graded by `python -m cnnlib.grading.sealed.batch` (make autograde runs it first)
+        if graded is None:  # not graded by `python -m grader.sealed.batch` (make autograde runs it first)
             with tempfile.TemporaryDirectory(prefix="cnnlib-submission-") as workdir:
                 graded = GRADERS[how](source, nb, Path(workdir), bounds=bounds)
         by_id = {result.grade_id: result for result in graded.results}

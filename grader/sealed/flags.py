@@ -22,7 +22,7 @@ from nbgrader import utils
 from nbgrader.api import Gradebook
 from nbgrader.preprocessors import SaveAutoGrades
 
-from cnnlib.grading.sealed.choose import MANUAL
+from grader.sealed.choose import MANUAL
 
 PREFIX = "Flagged by the grader (the score is not changed by it): "
 

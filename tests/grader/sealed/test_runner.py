@@ -17,14 +17,14 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from cnnlib.grading.sealed.runner import grade
-from cnnlib.grading.sealed.structure import Bounds
+from grader.sealed.runner import grade
+from grader.sealed.structure import Bounds
 from tests.assignments.answers import STYLES, WRONG_ANSWERS, WrongAnswer
 from tests.assignments.course import EXERCISES, SOLUTIONS, answer, notebook_of
 
 NUMPY_ASSIGNMENTS = ["a1_convolution", "a2_pooling_and_networks", "a3_backprop_and_speed"]
 A1 = "a1_convolution"
-REPO = Path(__file__).resolve().parents[4]
+REPO = Path(__file__).resolve().parents[3]
 
 
 def notebooks(assignment: str) -> tuple[nbformat.NotebookNode, nbformat.NotebookNode]:

@@ -20,7 +20,7 @@ from typing import Any, BinaryIO
 
 import numpy as np
 
-from cnnlib.grading.sealed.wire import Codec, WireError, dumps, loads
+from grader.sealed.wire import Codec, WireError, dumps, loads
 
 MESSAGE_LIMIT = 256 * 2**20  # bytes in one message: the largest arrays an assignment passes, with room
 

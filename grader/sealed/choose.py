@@ -26,7 +26,7 @@ from pathlib import Path
 import nbformat
 from nbformat import NotebookNode
 
-from cnnlib.grading.sealed.match import Matched, match
+from grader.sealed.match import Matched, match
 
 MANUAL = "needs a grader: "  # a flag that starts so marks the notebook's grade for manual grading
 

@@ -27,13 +27,13 @@ from typing import Any
 
 from nbformat import NotebookNode
 
-from cnnlib.grading.sealed.endpoint import RemoteError, TimeoutReached
-from cnnlib.grading.sealed.match import match
-from cnnlib.grading.sealed.sandbox import Limits
-from cnnlib.grading.sealed.scan import scan
-from cnnlib.grading.sealed.session import Session
-from cnnlib.grading.sealed.structure import BOUNDS, Bounds, Cell, answers_of, defined_names, structure
-from cnnlib.grading.sealed.wire import WireError
+from grader.sealed.endpoint import RemoteError, TimeoutReached
+from grader.sealed.match import match
+from grader.sealed.sandbox import Limits
+from grader.sealed.scan import scan
+from grader.sealed.session import Session
+from grader.sealed.structure import BOUNDS, Bounds, Cell, answers_of, defined_names, structure
+from grader.sealed.wire import WireError
 
 SANDBOX_FAILURES = (TimeoutReached, EOFError, WireError, BrokenPipeError)
 

@@ -18,11 +18,11 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from cnnlib.grading.sealed import sandbox
-from cnnlib.grading.sealed.endpoint import Endpoint
-from cnnlib.grading.sealed.sandbox import Limits
+from grader.sealed import sandbox
+from grader.sealed.endpoint import Endpoint
+from grader.sealed.sandbox import Limits
 
-WORKER = [sys.executable, "-m", "cnnlib.grading.sealed.worker"]
+WORKER = [sys.executable, "-m", "grader.sealed.worker"]
 
 
 class Session:

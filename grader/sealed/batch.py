@@ -1,6 +1,6 @@
 """Grade a class sealed on every core, before nbgrader records the grades.
 
-``python -m cnnlib.grading.sealed.batch COURSE [ASSIGNMENT [STUDENT]]`` grades
+``python -m grader.sealed.batch COURSE [ASSIGNMENT [STUDENT]]`` grades
 every submission of the sealed assignments (``SealedExecute.sealed_assignments``,
 graded by :mod:`.runner`, and ``kernel_assignments``, graded by :mod:`.kernel`;
 ``cell_seconds`` and ``submission_seconds`` in ``COURSE/nbgrader_config.py``, the instructor's notebooks
@@ -8,7 +8,7 @@ in its source folder; ASSIGNMENT may be a pattern) in ``COURSE/submitted/`` in a
 worker processes, one per core, with a progress bar and an estimate of the
 time left, and keeps each result in ``COURSE/autograded/.sealed/``, keyed by a
 hash of the answers, the instructor's notebook and the time bounds.
-:class:`~cnnlib.grading.sealed.execute.SealedExecute` then finds the result
+:class:`~grader.sealed.execute.SealedExecute` then finds the result
 there instead of grading again, so ``nbgrader autograde``, which writes the
 gradebook one submission after another, only records.
 
@@ -40,13 +40,13 @@ import nbformat
 from nbformat import NotebookNode
 from traitlets.config.loader import PyFileConfigLoader
 
-from cnnlib.grading.sealed import cluster
-from cnnlib.grading.sealed.choose import choose, link_expected, read
-from cnnlib.grading.sealed.kernel import grade_in_kernel
-from cnnlib.grading.sealed.match import match
-from cnnlib.grading.sealed.runner import CellResult, Graded, grade
-from cnnlib.grading.sealed.sandbox import check, isolation
-from cnnlib.grading.sealed.structure import BOUNDS, Bounds, answers_of, structure
+from grader.sealed import cluster
+from grader.sealed.choose import choose, link_expected, read
+from grader.sealed.kernel import grade_in_kernel
+from grader.sealed.match import match
+from grader.sealed.runner import CellResult, Graded, grade
+from grader.sealed.sandbox import check, isolation
+from grader.sealed.structure import BOUNDS, Bounds, answers_of, structure
 
 CACHE = Path("autograded") / ".sealed"
 GRADERS = {"sealed": grade, "kernel": grade_in_kernel}  # tests outside the sandbox, or in its kernel
@@ -180,20 +180,20 @@ def run(course: Path, assignment: str, student: str | None = None, bounds: Bound
     """Grade every submission of ``assignment`` in parallel into the cache, ``how`` :data:`GRADERS` says; seconds
     per student."""
     todo = submissions(course, assignment, student, source_dir)
-    workers = workers or os.cpu_count() or 1
     way = "sealed" if how == "sealed" else "in a sandboxed kernel (tests beside the answers)"
-    print(f"Grading {len(todo)} submissions of {assignment} {way}, {workers} at a time. Isolation: {isolation()}")
-    times: dict[str, float] = {}
-    failed: list[str] = []
-    broken = check() if todo else ""
-    if broken:  # every cell would fail alike: nothing is graded, and nbgrader is told to skip them all
-        print(f"The sandbox cannot start here ({broken}): no submission is graded")
-        for who, _ in todo:
-            folder = course / "submitted" / who / assignment
-            record_problem(course, who, assignment, f"sandbox failure: {broken}", folder, graded=False, skip=True)
-        failed, todo = [who for who, _ in todo], []
-    start = time.perf_counter()
-    with cluster.pool(course, workers) as pool:  # the local cores, or the Dask cluster GRADING_SCHEDULER names
+    # The local cores, or the Dask cluster GRADING_SCHEDULER names; the first line says how many grade at once there.
+    with cluster.pool(course, workers or os.cpu_count() or 1) as pool:
+        print(f"Grading {len(todo)} submissions of {assignment} {way}, {pool.at_a_time()}. Isolation: {isolation()}")
+        times: dict[str, float] = {}
+        failed: list[str] = []
+        broken = check() if todo else ""
+        if broken:  # every cell would fail alike: nothing is graded, and nbgrader is told to skip them all
+            print(f"The sandbox cannot start here ({broken}): no submission is graded")
+            for who, _ in todo:
+                folder = course / "submitted" / who / assignment
+                record_problem(course, who, assignment, f"sandbox failure: {broken}", folder, graded=False, skip=True)
+            failed, todo = [who for who, _ in todo], []
+        start = time.perf_counter()
         futures = [pool.submit(_grade_one, str(course), source_dir, s, assignment, nb, bounds, how) for s, nb in todo]
         for done, future in enumerate(pool.as_completed(futures), 1):
             who, took, problem = future.result()

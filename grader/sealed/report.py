@@ -1,6 +1,6 @@
 """The class report after grading: what the instructor acts on, in the terminal and as a web page.
 
-``python -m cnnlib.grading.sealed.report COURSE [ASSIGNMENT]`` reads the
+``python -m grader.sealed.report COURSE [ASSIGNMENT]`` reads the
 gradebook, the autograded notebooks and the sealed results, and gives for each
 assignment: the score distribution, each test's pass rate, the known mistakes
 diagnosed (:mod:`cnnlib.grading.mistakes`) and how many students made each,
@@ -28,8 +28,8 @@ import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 
 from cnnlib.grading.mistakes import MISTAKES, PREFIX
-from cnnlib.grading.sealed.batch import CACHE, problems
-from cnnlib.grading.sealed.sandbox import isolation
+from grader.sealed.batch import CACHE, problems
+from grader.sealed.sandbox import isolation
 
 
 @dataclass

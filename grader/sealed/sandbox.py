@@ -8,7 +8,8 @@ network, or outlive its run. :func:`start` runs a command
   from an allow-list (:func:`visible`): read-only, the system's libraries and
   binaries (``/usr/lib``, ``/usr/bin`` and their ``/lib``, ``/bin`` links), the
   few files of ``/etc`` the dynamic linker and Python read, the interpreter, the
-  virtual environment and cnnlib; a private ``/tmp`` with one writable folder,
+  virtual environment, cnnlib and this grader (whose runner, kernel and worker run
+  there); a private ``/tmp`` with one writable folder,
   the submission's own. Nothing else of the machine exists there: not ``/home``,
   ``/root``, ``/srv``, ``/opt``, ``/var``, ``/mnt``, other courses, the exchange,
   the gradebook or the course folder;
@@ -34,6 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import cnnlib
+import grader
 
 CGROUP_ROOT = Path("/sys/fs/cgroup")
 WORKDIR = "/tmp/submission"  # the submission's folder as the sandbox sees it, inside its private /tmp
@@ -99,9 +101,11 @@ def isolation() -> str:
 
 
 def _readable() -> list[Path]:
-    """Folders the sandbox must see read-only besides the system's: the interpreter, the virtual environment, cnnlib."""
-    package = Path(cnnlib.__file__).resolve().parent
-    folders = {Path(sys.base_prefix).resolve(), Path(sys.prefix).resolve(), package}
+    """Folders the sandbox must see read-only besides the system's: the interpreter, the virtual environment, cnnlib
+    and the grader's package (its worker and kernel run in the sandbox), each only its package folder when installed
+    editable from a course folder."""
+    packages = {Path(package.__file__).resolve().parent for package in (cnnlib, grader)}
+    folders = {Path(sys.base_prefix).resolve(), Path(sys.prefix).resolve(), *packages}
     # The venv's python is a link into the base installation; keep both ends visible.
     folders.add(Path(sys.executable).resolve().parent.parent)
     # A folder inside another one of the list is seen through it.

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from cnnlib.grading.sealed import batch, sandbox
+from grader.sealed import batch, sandbox
 
-REPO = Path(__file__).resolve().parents[4]
+REPO = Path(__file__).resolve().parents[3]
 A1 = "a1_convolution"
 
 

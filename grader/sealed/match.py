@@ -39,7 +39,7 @@ import nbformat
 from nbformat import NotebookNode
 from nbgrader.preprocessors import ClearHiddenTests, ClearSolutions
 
-from cnnlib.grading.sealed.structure import defined_names
+from grader.sealed.structure import defined_names
 
 FOREIGN_SHARE = 0.5  # another assignment's notebook: at least this share of its locked cells is found ...
 OWN_SHARE = 1 / 3  # ... and less than this share of this assignment's

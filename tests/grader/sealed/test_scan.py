@@ -5,7 +5,7 @@ from __future__ import annotations
 import nbformat
 import pytest
 
-from cnnlib.grading.sealed.scan import scan
+from grader.sealed.scan import scan
 from tests.assignments.answers import STYLES
 from tests.assignments.course import SOLUTIONS, notebook_of
 

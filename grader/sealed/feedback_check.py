@@ -1,6 +1,6 @@
 """What ``make feedback`` did not do, said after it: the submissions left out, and the grades still pending.
 
-``python -m cnnlib.grading.sealed.feedback_check COURSE [ASSIGNMENT [STUDENT]]``
+``python -m grader.sealed.feedback_check COURSE [ASSIGNMENT [STUDENT]]``
 names each submission in ``submitted/`` that has no feedback page (it could not be
 graded: the class report's table says why), and warns about each one whose feedback
 shows parts at zero because they wait for a grader (assignment 4's written answers):
@@ -17,7 +17,7 @@ from pathlib import Path
 
 from nbgrader.api import Gradebook, MissingEntry
 
-from cnnlib.grading.sealed.batch import problems
+from grader.sealed.batch import problems
 
 
 def left_out(course: Path, assignment: str, student: str | None = None) -> dict[str, str]:

@@ -21,9 +21,9 @@ from nbformat import NotebookNode
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import NbGraderPreprocessor
 
-from cnnlib.grading.sealed.batch import others_of
-from cnnlib.grading.sealed.choose import choose, read
-from cnnlib.grading.sealed.match import match
+from grader.sealed.batch import others_of
+from grader.sealed.choose import choose, read
+from grader.sealed.match import match
 
 FLAGS = "cnnlib"  # the notebook metadata key that carries the flags from sanitizing to grading
 

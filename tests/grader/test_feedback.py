@@ -5,8 +5,8 @@ from __future__ import annotations
 import nbformat
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-from cnnlib.grading.feedback import HideHiddenTests
 from cnnlib.grading.mistakes import MISTAKES, Mistake
+from grader.feedback import HideHiddenTests
 
 
 def failing_cell(source: str, evalue: str) -> nbformat.NotebookNode:

@@ -48,9 +48,9 @@ from traitlets import Unicode
 from traitlets.config import Configurable
 from traitlets.config.loader import ConfigFileNotFound, PyFileConfigLoader
 
-from cnnlib.grading.sealed.runner import CellResult, Graded
-from cnnlib.grading.sealed.sandbox import isolation
-from cnnlib.grading.sealed.structure import Bounds, structure
+from grader.sealed.runner import CellResult, Graded
+from grader.sealed.sandbox import isolation
+from grader.sealed.structure import Bounds, structure
 
 VARIABLE = "GRADING_SCHEDULER"
 RETRIES = 1  # a job that raises runs once more (Dask's retries); a lost worker's jobs are rescheduled anyway
@@ -101,7 +101,7 @@ def grade_job(source: str, submission: str, bounds: tuple[float, float], how: st
     """
     from distributed import get_worker
 
-    from cnnlib.grading.sealed.batch import GRADERS  # batch imports this module
+    from grader.sealed.batch import GRADERS  # batch imports this module
 
     if not isolation().startswith("bubblewrap"):
         raise RuntimeError(f"this worker does not grade: {isolation()}")
@@ -177,9 +177,17 @@ class Job:
 
 
 class LocalPool(futures.ProcessPoolExecutor):
-    """The local cores' pool, with the same ``as_completed`` as :class:`ClusterPool`."""
+    """The local cores' pool, with the same ``as_completed`` and ``at_a_time`` as :class:`ClusterPool`."""
 
     as_completed = staticmethod(futures.as_completed)
+
+    def __init__(self, workers: int) -> None:
+        super().__init__(max_workers=workers)
+        self.workers = workers
+
+    def at_a_time(self) -> str:
+        """How many submissions are graded at once, for the batch's first line: ``"4 at a time"``."""
+        return f"{self.workers} at a time"
 
 
 class ClusterPool:
@@ -194,15 +202,20 @@ class ClusterPool:
         # Results are msgpack (plain text), never pickle: a worker cannot run code here through a result.
         self.client = Client(address, security=security(), deserializers=["msgpack", "error"], set_as_default=False)
         self.sources: dict[str, Any] = {}
+        self.address = address
         self.sent = self.kept = 0
+
+    def at_a_time(self) -> str:
+        """How many submissions the cluster grades at once (its workers' threads when asked), for the batch's first
+        line: ``"64 at a time on the Dask cluster at tls://host:8786 (its worker threads now)"``."""
         threads = sum(w["nthreads"] for w in self.client.scheduler_info()["workers"].values())
-        print(f"On the Dask cluster at {address}: {threads} worker thread(s) now")
+        return f"{threads} at a time on the Dask cluster at {self.address} (its worker threads now)"
 
     def submit(self, local: Callable[..., tuple[str, float, str]], course: str, source_dir: str, student: str,
                assignment: str, notebook: str, bounds: Bounds, how: str) -> Job:
         """Send one submission to the cluster, once this machine has chosen the notebook with the student's work
         (:func:`.batch.prepare`); one already graded, or with nothing to grade, is answered here at no cost."""
-        from cnnlib.grading.sealed.batch import CACHE, cached, prepare, store  # batch imports this module
+        from grader.sealed.batch import CACHE, cached, prepare, store  # batch imports this module
 
         root = Path(course)
         job = Job(student)
@@ -264,4 +277,4 @@ class ClusterPool:
 def pool(course: Path, workers: int) -> LocalPool | ClusterPool:
     """Where :func:`.batch.run` grades: ``workers`` local processes, or the Dask cluster the course names."""
     address = scheduler_of(course)
-    return ClusterPool(address) if address else LocalPool(max_workers=workers)
+    return ClusterPool(address) if address else LocalPool(workers)

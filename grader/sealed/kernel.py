@@ -13,7 +13,7 @@ code for the instructor. As in sealed grading, :func:`grade_in_kernel` builds th
 notebook it runs from the instructor's notebook, with only the answers taken
 from the submission, and reports each cell as a :class:`~.runner.CellResult`.
 
-The sandbox's side (``python -m cnnlib.grading.sealed.kernel``) reads the
+The sandbox's side (``python -m grader.sealed.kernel``) reads the
 notebook and each cell's bound as JSON on stdin and writes one JSON line per
 executed cell (its index, outputs and execution count), so a run stopped at the
 submission's bound keeps the cells done before it. The grader's side,
@@ -37,10 +37,10 @@ import nbformat
 from nbformat import NotebookNode
 from nbformat.v4 import new_output
 
-from cnnlib.grading.sealed import sandbox
-from cnnlib.grading.sealed.runner import CellResult, Graded, read_submission
-from cnnlib.grading.sealed.sandbox import Limits
-from cnnlib.grading.sealed.structure import BOUNDS, Bounds
+from grader.sealed import sandbox
+from grader.sealed.runner import CellResult, Graded, read_submission
+from grader.sealed.sandbox import Limits
+from grader.sealed.structure import BOUNDS, Bounds
 
 OUTPUT_LIMIT = 64 * 2**20  # bytes of outputs a notebook may send back; nbgrader's LimitOutput trims them further
 
@@ -78,7 +78,7 @@ def run_notebook(nb: NotebookNode, seconds: list[float], workdir: Path, wall_sec
             cell.outputs, cell.execution_count = [], None
     request = json.dumps({"notebook": nbformat.writes(nb), "seconds": seconds}).encode()
     limits = limits or Limits(cpu_seconds=int(wall_seconds) + 1)
-    box = sandbox.start([sys.executable, "-m", "cnnlib.grading.sealed.kernel"], workdir, limits,
+    box = sandbox.start([sys.executable, "-m", "grader.sealed.kernel"], workdir, limits,
                         stderr=subprocess.DEVNULL)
     assert box.process.stdin is not None and box.process.stdout is not None
 

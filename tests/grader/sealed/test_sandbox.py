@@ -18,11 +18,11 @@ from pathlib import Path
 
 import pytest
 
-from cnnlib.grading.sealed import sandbox
-from cnnlib.grading.sealed.sandbox import Limits
-from tests.cnnlib.grading.sealed.planted import planted, spy
+from grader.sealed import sandbox
+from grader.sealed.sandbox import Limits
+from tests.grader.sealed.planted import planted, spy
 
-REPO = Path(__file__).resolve().parents[4]
+REPO = Path(__file__).resolve().parents[3]
 needs_bwrap = pytest.mark.skipif(
     sandbox._bwrap() is None and not os.environ.get("CI"), reason="bubblewrap is not installed (apt-get install bubblewrap)"
 )
@@ -66,9 +66,12 @@ def test_only_the_allow_list_is_visible(tmp_path: Path) -> None:
 
 @needs_bwrap
 def test_the_course_and_home_folders_are_hidden_and_the_submission_writable(tmp_path: Path) -> None:
-    """Can student code see neither solutions/ nor the home folder, and write only its own folder?"""
+    """Can student code see neither solutions/ nor the home folder, import cnnlib and the grader (whose worker runs
+    there) without seeing the rest of the course folder, and write only its own folder?"""
     code = f"""
         import os, pathlib
+        import numpy, cnnlib, grader.sealed.worker
+        print("grader beside", sorted(os.listdir(os.path.dirname(os.path.dirname(grader.__file__)))))
         print("solutions", os.path.exists({str(REPO / "solutions")!r}))
         print("home", os.listdir(os.path.expanduser("~root")) if os.path.exists(os.path.expanduser("~root")) else [])
         pathlib.Path("answer.txt").write_text("mine")
@@ -76,12 +79,14 @@ def test_the_course_and_home_folders_are_hidden_and_the_submission_writable(tmp_
             open({str(REPO / "nbgrader_config.py")!r}, "a").write("c.evil = 1")
         except OSError as error:
             print("config", type(error).__name__)
-        import numpy, cnnlib
         print("imports ok")
     """
     status, out = run(code, tmp_path)
     assert status == 0, out
     assert "solutions False" in out and "imports ok" in out
+    # The grader's worker runs in here: its package folder is visible, and nothing else of the folder it lies in.
+    beside = out.split("grader beside ", 1)[1].splitlines()[0]
+    assert "solutions" not in beside and "nbgrader_config.py" not in beside, beside
     assert (tmp_path / "answer.txt").read_text() == "mine"
     assert "c.evil" not in (REPO / "nbgrader_config.py").read_text()
 

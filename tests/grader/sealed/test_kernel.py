@@ -14,10 +14,10 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from cnnlib.grading.sealed import sandbox
-from cnnlib.grading.sealed.kernel import grade_in_kernel
-from cnnlib.grading.sealed.structure import Bounds
-from tests.cnnlib.grading.sealed.planted import planted, spy
+from grader.sealed import sandbox
+from grader.sealed.kernel import grade_in_kernel
+from grader.sealed.structure import Bounds
+from tests.grader.sealed.planted import planted, spy
 
 
 def cell(grade_id: str, source: str, *, answer: bool = False, points: float = 0) -> nbformat.NotebookNode:

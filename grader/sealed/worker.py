@@ -1,7 +1,7 @@
 """The sandbox's side: runs a submission's cells and serves the grader's calls into them.
 
-Started by :mod:`cnnlib.grading.sealed.session` inside the sandbox as
-``python -m cnnlib.grading.sealed.worker``. The protocol runs over copies of
+Started by :mod:`grader.sealed.session` inside the sandbox as
+``python -m grader.sealed.worker``. The protocol runs over copies of
 stdin and stdout that student code is not handed; its prints go to a bounded
 buffer returned with each cell, and anything written to the file descriptors
 1 and 2 goes nowhere.
@@ -20,9 +20,9 @@ import sys
 import traceback
 from typing import Any
 
-from cnnlib.grading.loops import python_lines
-from cnnlib.grading.sealed.endpoint import Endpoint
+from cnnlib.grading.loops import count_as_library, python_lines
 from cnnlib.grading.tripwire import no_library_calls
+from grader.sealed.endpoint import Endpoint
 
 OUTPUT_LIMIT = 64 * 1024  # characters of a cell's printed output kept
 
@@ -97,6 +97,7 @@ def main() -> None:
     for fd in (0, 1, 2):
         os.dup2(devnull, fd)
     sys.stdin, sys.stdout, sys.stderr = io.StringIO(), _QUIET, _QUIET
+    count_as_library(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # this package: the line counter skips it
     worker = Worker()
     endpoint = Endpoint(reader, writer)
     endpoint.handlers.update({

@@ -26,9 +26,9 @@ import nbformat
 import psutil
 import pytest
 
-from cnnlib.grading.sealed import batch, cluster
-from cnnlib.grading.sealed.batch import CACHE
-from cnnlib.grading.sealed.structure import Bounds, structure
+from grader.sealed import batch, cluster, report
+from grader.sealed.batch import CACHE
+from grader.sealed.structure import Bounds, structure
 from tests.assignments.answers import STYLES, WRONG_ANSWERS
 from tests.assignments.course import A1, answer, course_env, make_command, nbgrader, new_course, notebook_of, submit
 
@@ -173,7 +173,7 @@ def cached(course: Path) -> dict[Path, int]:
 @pytest.mark.slow
 def test_a_class_graded_on_the_cluster_scores_as_graded_locally(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """With a worker killed mid-job and the batch interrupted and run again, does each of 40 students get the score
-    local grading gives, once?"""
+    and flags local grading gives, once, in the gradebook and in the class report?"""
     monkeypatch.delenv(cluster.VARIABLE, raising=False)
     course, local = tmp_path / "course", tmp_path / "local"
     course.mkdir()
@@ -205,7 +205,7 @@ def test_a_class_graded_on_the_cluster_scores_as_graded_locally(tmp_path: Path, 
                 interrupted.wait()
         kept = cached(course)
         assert 15 <= len(kept) < CLASS_SIZE, "the batch was interrupted with part of the class graded"
-        resumed = subprocess.run([sys.executable, "-m", "cnnlib.grading.sealed.batch", str(course), A1], env=env,
+        resumed = subprocess.run([sys.executable, "-m", "grader.sealed.batch", str(course), A1], env=env,
                                  capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=400)
         dask.note()
     assert not dask.left(), f"processes left running: {dask.left()}"
@@ -214,8 +214,14 @@ def test_a_class_graded_on_the_cluster_scores_as_graded_locally(tmp_path: Path, 
     assert sent, resumed.stdout[-3000:]
     assert (int(sent[1]), int(sent[2])) == (CLASS_SIZE - len(kept), len(kept)), "the resumed batch sends only the rest"
     assert {path: cached(course)[path] for path in kept} == kept, "the results kept before the interruption stay"
-    for log in ((dask.folder / "batch.log").read_text(), resumed.stdout):
+    first = (dask.folder / "batch.log").read_text()
+    for log in (first, resumed.stdout):
         assert "not graded on the cluster" not in log, "every job is graded on the cluster, none left for nbgrader"
+        assert log.count(" at a time") == 1, log[-3000:]
+    # How many grade at once is the cluster's count of worker threads (two, then one after the kill), not this machine's.
+    for log, threads in ((first, 2), (resumed.stdout, 1)):
+        line = f"Grading {CLASS_SIZE} submissions of {A1} sealed, {threads} at a time on the Dask cluster at {dask.address}"
+        assert line in log, log[-3000:]
     recorded = nbgrader("autograde", A1, cwd=course)  # records from the cache (the Makefile's next step)
     assert recorded.returncode == 0, recorded.stderr[-3000:]
     counts, scores = gradebook(course)
@@ -223,6 +229,15 @@ def test_a_class_graded_on_the_cluster_scores_as_graded_locally(tmp_path: Path, 
     differ = {s: (scores[s], reference[kind]) for s, kind in students.items() if scores[s] != reference[kind]}
     assert not differ, f"scores on the cluster differ from local grading: {differ}"
     assert len(set(reference.values())) > 3, "the class's kinds of submission score differently"
+    # The class report (the Makefile's last step) reads the gradebook and the cache the cluster wrote.
+    assert report.main([str(course), A1]) == 0, "no submission is in the table of those that could not be graded"
+    read = report.collect(course, A1)
+    assert read.scores == {s: reference[kind] for s, kind in students.items()}
+    assert set(read.seconds) == set(students) and all(t > 0 for t in read.seconds.values()), read.seconds
+    flags = local_flags(local, every)
+    assert {s: read.flags.get(s, []) for s in students} == {s: flags[kind] for s, kind in students.items()}
+    assert any(flags.values()), "some kinds of submission are flagged"
+    assert f"{CLASS_SIZE} submissions graded" in (course / "reports" / f"{A1}.html").read_text()
 
 
 def local_scores(root: Path, every: dict[str, nbformat.NotebookNode]) -> dict[str, float]:
@@ -235,6 +250,11 @@ def local_scores(root: Path, every: dict[str, nbformat.NotebookNode]) -> dict[st
         failed = {r["grade_id"] for r in json.loads(path.read_text())["results"] if r["error"]}
         scores[name] = sum(p for grade_id, p in points.items() if grade_id not in failed)
     return scores
+
+
+def local_flags(root: Path, every: dict[str, nbformat.NotebookNode]) -> dict[str, list[str]]:
+    """Each kind's flags from the local batch's results."""
+    return {name: json.loads(next((root / CACHE / name / A1).glob("*.json")).read_text())["flags"] for name in every}
 
 
 def test_the_scheduler_refuses_a_client_without_the_course_certificate(tmp_path: Path) -> None:
@@ -272,7 +292,7 @@ def test_the_scheduler_comes_from_the_environment_before_the_configuration(tmp_p
 
 
 # A worker's result, forged: each of these must be refused, since a missing or unknown cell would move points.
-SOURCE = nbformat.read(notebook_of(Path(__file__).resolve().parents[4] / "solutions" / A1), as_version=4)
+SOURCE = nbformat.read(notebook_of(Path(__file__).resolve().parents[3] / "solutions" / A1), as_version=4)
 BOUNDS = Bounds(10, 60)
 
 
