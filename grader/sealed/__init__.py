@@ -1,1 +1,1 @@
-"""Sealed grading: student code in a sandbox, hidden tests and verdicts outside it (issue 8, in progress)."""
+"""Sealed grading: student code runs in a sandbox; the hidden tests and the verdicts stay outside it."""
