@@ -71,26 +71,37 @@ function conv(C, H, W, {K, F, S, P}, rand) {
   };
 }
 
-// ReLU, tanh or sigmoid, element by element; each derivative is written with the output y.
+// ReLU, tanh or sigmoid, element by element; each derivative is written with the output y. Each
+// kind has its own loops, so that the engine inlines its arithmetic rather than calling a function
+// per value.
 const NONLINEAR = {
-  relu: [v => (v > 0 ? v : 0), y => (y > 0 ? 1 : 0)],
-  tanh: [Math.tanh, y => 1 - y * y],
-  sigmoid: [v => 1 / (1 + Math.exp(-v)), y => y * (1 - y)],
+  relu: {
+    forward(x, y) { for (let i = 0; i < x.length; i++) y[i] = x[i] > 0 ? x[i] : 0; },
+    backward(dy, y, dx) { for (let i = 0; i < dy.length; i++) dx[i] = y[i] > 0 ? dy[i] : 0; },
+  },
+  tanh: {
+    forward(x, y) { for (let i = 0; i < x.length; i++) y[i] = Math.tanh(x[i]); },
+    backward(dy, y, dx) { for (let i = 0; i < dy.length; i++) dx[i] = dy[i] * (1 - y[i] * y[i]); },
+  },
+  sigmoid: {
+    forward(x, y) { for (let i = 0; i < x.length; i++) y[i] = 1 / (1 + Math.exp(-x[i])); },
+    backward(dy, y, dx) { for (let i = 0; i < dy.length; i++) dx[i] = dy[i] * y[i] * (1 - y[i]); },
+  },
 };
 
 function activation(kind, shape) {
-  const [f, slope] = NONLINEAR[kind];
+  const f = NONLINEAR[kind];
   let y, dx;
   return {
     kind, shape, params: [],
     forward(x) {
       y = reuse(y, x.length);
-      for (let i = 0; i < x.length; i++) y[i] = f(x[i]);
+      f.forward(x, y);
       return y;
     },
     backward(dy) {
       dx = reuse(dx, dy.length);
-      for (let i = 0; i < dy.length; i++) dx[i] = dy[i] * slope(y[i]);
+      f.backward(dy, y, dx);
       return dx;
     },
   };
@@ -135,31 +146,28 @@ function pool(C, H, W, {kind, F, S}) {
 }
 
 // Fully connected: y = x w^T + b, with w of shape (K, C*H*W), as torch.nn.Linear after Flatten.
+// Its input rows are a conv layer's columns with one position per image (Q = 1), so the conv
+// layer's products compute it.
 function linear(inputs, K, gain, rand) {
-  const w = parameter('weight', K * inputs), b = parameter('bias', K), wv = w.value;
+  const w = parameter('weight', K * inputs), b = parameter('bias', K);
   initialise(w, inputs, gain, rand);
-  let x, n, y, dx;
+  const dw = new Float64Array(K * inputs), db = new Float64Array(K);
+  let x, n, y, dx, at = new Int32Array(0), g = new Float64Array(0);
   return {
     kind: 'fc', shape: [K, 1, 1], params: [w, b],
     forward(input, N) {
       x = input; n = N; y = reuse(y, N * K);
-      for (let i = 0; i < N; i++) for (let o = 0; o < K; o++) {
-        let s = b.value[o];
-        for (let j = 0, xi = i * inputs, wo = o * inputs; j < inputs; j++) s += x[xi + j] * wv[wo + j];
-        y[i * K + o] = s;
-      }
+      convProduct(x, w.value, b.value, y, N, K, inputs, 1);
       return y;
     },
     backward(dy, wantDx) {
-      w.grad.fill(0); b.grad.fill(0);
-      if (wantDx) { dx = reuse(dx, n * inputs); dx.fill(0); }
-      for (let i = 0; i < n; i++) for (let o = 0; o < K; o++) {
-        const g = dy[i * K + o], xi = i * inputs, wo = o * inputs;
-        b.grad[o] += g;
-        for (let j = 0; j < inputs; j++) w.grad[wo + j] += g * x[xi + j];
-        if (wantDx) for (let j = 0; j < inputs; j++) dx[xi + j] += g * wv[wo + j];
-      }
-      return wantDx ? dx : null;
+      if (at.length < Math.max(n, K)) { at = new Int32Array(Math.max(n, K)); g = new Float64Array(at.length); }
+      convWeightGradient(dy, x, dw, db, at, g, n, K, inputs, 1);
+      w.grad.set(dw); b.grad.set(db);
+      if (!wantDx) return null;
+      dx = reuse(dx, n * inputs);
+      convColumnGradient(dy, w.value, dx, at, g, n, K, inputs, 1);
+      return dx;
     },
   };
 }

@@ -16,10 +16,13 @@ function col2im(dcols, tap, dx, N, size) {
 }
 
 // y (N, K, Q) = w (K, R) . cols (N Q, R) + b: two positions and four filters at a time, eight dot
-// products from six loads a step.
+// products from six loads a step. The two positions may be in different images, so that a fully
+// connected layer (Q = 1) pairs its images the same way.
 function convProduct(cols, w, b, y, N, K, R, Q) {
-  for (let i = 0; i < N; i++) for (let q = 0; q < Q; q += 2) {
-    const p0 = (i * Q + q) * R, two = q + 1 < Q, p1 = two ? p0 + R : p0;
+  for (let p = 0, NQ = N * Q; p < NQ; p += 2) {
+    const two = p + 1 < NQ, p0 = p * R, p1 = two ? p0 + R : p0;
+    // y's index of filter 0 at each position: (image, 0, q).
+    const o0 = p + Math.floor(p / Q) * (K - 1) * Q, o1 = two ? p + 1 + Math.floor((p + 1) / Q) * (K - 1) * Q : o0;
     let k = 0;
     for (; k + 3 < K; k += 4) {
       const w0 = k * R, w1 = w0 + R, w2 = w1 + R, w3 = w2 + R;
@@ -29,15 +32,14 @@ function convProduct(cols, w, b, y, N, K, R, Q) {
         s0 += a0 * x0; s1 += a1 * x0; s2 += a2 * x0; s3 += a3 * x0;
         t0 += a0 * x1; t1 += a1 * x1; t2 += a2 * x1; t3 += a3 * x1;
       }
-      const o = (i * K + k) * Q + q;
-      y[o] = s0; y[o + Q] = s1; y[o + 2 * Q] = s2; y[o + 3 * Q] = s3;
-      if (two) { y[o + 1] = t0; y[o + Q + 1] = t1; y[o + 2 * Q + 1] = t2; y[o + 3 * Q + 1] = t3; }
+      const kq = k * Q;
+      y[o0 + kq] = s0; y[o0 + kq + Q] = s1; y[o0 + kq + 2 * Q] = s2; y[o0 + kq + 3 * Q] = s3;
+      y[o1 + kq] = t0; y[o1 + kq + Q] = t1; y[o1 + kq + 2 * Q] = t2; y[o1 + kq + 3 * Q] = t3;
     }
     for (; k < K; k++) {
       let s = b[k], t = s;
       for (let r = 0, wk = k * R; r < R; r++) { s += w[wk + r] * cols[p0 + r]; t += w[wk + r] * cols[p1 + r]; }
-      y[(i * K + k) * Q + q] = s;
-      if (two) y[(i * K + k) * Q + q + 1] = t;
+      y[o0 + k * Q] = s; y[o1 + k * Q] = t;
     }
   }
 }
