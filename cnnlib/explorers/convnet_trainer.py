@@ -46,7 +46,7 @@ PRESETS: dict[str, dict] = {
 }
 """The editor's starting points; each network ends with FC to the 10 class scores (see ``js/convnet_spec.js``)."""
 
-NETWORK_SCRIPTS = ("convnet_spec", "convnet_im2col", "convnet")
+NETWORK_SCRIPTS = ("convnet_spec", "convnet_kernels", "convnet_im2col", "convnet")
 """The scripts that define the network: its arithmetic, the conv layer's loops, then its layers (they need no page)."""
 
 WORKER_SCRIPTS = (*NETWORK_SCRIPTS, "convnet_training", "convnet_worker")

@@ -40,8 +40,7 @@ function conv(C, H, W, {K, F, S, P}, rand) {
   const Ho = (H - F + 2 * P) / S + 1, Wo = (W - F + 2 * P) / S + 1, R = C * F * F, Q = Ho * Wo, size = C * H * W;
   const w = parameter('weight', K * R), b = parameter('bias', K);
   initialise(w, R, 2, rand);
-  const dw = new Float64Array(K * R), db = new Float64Array(K);
-  let n, cols, y, dcols, dx, at = new Int32Array(0), g = new Float64Array(0);
+  let n, cols, y, dcols, dx;
 
   // For one image: tap[q * R + r], where in the input filter tap r = (c, u, v) at output position q
   // reads, or -1 in the zero padding. im2col copies through it; col2im adds back through it.
@@ -59,12 +58,10 @@ function conv(C, H, W, {K, F, S, P}, rand) {
       return y;
     },
     backward(dy, wantDx) {
-      if (at.length < Math.max(n * Q, K)) { at = new Int32Array(Math.max(n * Q, K)); g = new Float64Array(at.length); }
-      convWeightGradient(dy, cols, dw, db, at, g, n, K, R, Q);
-      w.grad.set(dw); b.grad.set(db);
+      convWeightGradient(dy, cols, w.grad, b.grad, n, K, R, Q);
       if (!wantDx) return null;
       dcols = reuse(dcols, n * Q * R); dx = reuse(dx, n * size);
-      convColumnGradient(dy, w.value, dcols, at, g, n, K, R, Q);
+      convColumnGradient(dy, w.value, dcols, n, K, R, Q);
       col2im(dcols, tap, dx, n, size);
       return dx;
     },
@@ -151,8 +148,7 @@ function pool(C, H, W, {kind, F, S}) {
 function linear(inputs, K, gain, rand) {
   const w = parameter('weight', K * inputs), b = parameter('bias', K);
   initialise(w, inputs, gain, rand);
-  const dw = new Float64Array(K * inputs), db = new Float64Array(K);
-  let x, n, y, dx, at = new Int32Array(0), g = new Float64Array(0);
+  let x, n, y, dx;
   return {
     kind: 'fc', shape: [K, 1, 1], params: [w, b],
     forward(input, N) {
@@ -161,12 +157,10 @@ function linear(inputs, K, gain, rand) {
       return y;
     },
     backward(dy, wantDx) {
-      if (at.length < Math.max(n, K)) { at = new Int32Array(Math.max(n, K)); g = new Float64Array(at.length); }
-      convWeightGradient(dy, x, dw, db, at, g, n, K, inputs, 1);
-      w.grad.set(dw); b.grad.set(db);
+      convWeightGradient(dy, x, w.grad, b.grad, n, K, inputs, 1);
       if (!wantDx) return null;
       dx = reuse(dx, n * inputs);
-      convColumnGradient(dy, w.value, dx, at, g, n, K, inputs, 1);
+      convColumnGradient(dy, w.value, dx, n, K, inputs, 1);
       return dx;
     },
   };
