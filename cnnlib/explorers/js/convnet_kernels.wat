@@ -1,5 +1,6 @@
-;; The conv layer's two matrix products in WebAssembly SIMD (convnet_im2col.js calls them): four
-;; 32-bit floats a step, which plain JavaScript cannot do. The source of convnet_kernels.js; build
+;; The conv layer's loops in WebAssembly (convnet_im2col.js calls them): im2col and col2im without
+;; a branch per value, and the two matrix products in SIMD, four 32-bit floats a step, which plain
+;; JavaScript cannot do. The source of convnet_kernels.js; build
 ;; it with `node tools/convnet_wasm/build.js` (see there). Pointers are byte offsets into the
 ;; memory, where convnet_im2col.js copies the operands; sums are taken in 32-bit floats.
 (module
@@ -162,4 +163,50 @@
         (select (f32.load offset=8 (local.get $h)) (f32.const 0) (i32.lt_u (i32.add (local.get $j) (i32.const 8)) (local.get $last)))
         (select (f32.load offset=12 (local.get $h)) (f32.const 0) (i32.lt_u (i32.add (local.get $j) (i32.const 12)) (local.get $last))))
       (local.set $j (i32.add (local.get $j) (i32.const 16)))
-      (br $group)))))
+      (br $group))))
+
+  ;; cols[i T + t] = x[i size + tap[t]] for N images, or 0 where tap[t] is -1 (the zero padding):
+  ;; the padding reads the image's first value and selects 0 instead, so that no branch is taken.
+  (func (export "im2col") (param $cols i32) (param $x i32) (param $tap i32) (param $T i32) (param $N i32) (param $size i32)
+    (local $i i32) (local $t i32) (local $off i32) (local $taps i32)
+    (local.set $taps (i32.add (local.get $tap) (i32.shl (local.get $T) (i32.const 2))))
+    (block $images (loop $image
+      (br_if $images (i32.ge_u (local.get $i) (local.get $N)))
+      (local.set $t (local.get $tap))
+      (block $done (loop $one
+        (br_if $done (i32.ge_u (local.get $t) (local.get $taps)))
+        (local.set $off (i32.load (local.get $t)))
+        (f32.store (local.get $cols) (select
+          (f32.load (i32.add (local.get $x) (i32.shl (select (local.get $off) (i32.const 0) (i32.ge_s (local.get $off) (i32.const 0)))
+            (i32.const 2))))
+          (f32.const 0)
+          (i32.ge_s (local.get $off) (i32.const 0))))
+        (local.set $cols (i32.add (local.get $cols) (i32.const 4)))
+        (local.set $t (i32.add (local.get $t) (i32.const 4)))
+        (br $one)))
+      (local.set $x (i32.add (local.get $x) (i32.shl (local.get $size) (i32.const 2))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $image))))
+
+  ;; col2im: dx[i size + tap[t]] += dcols[i T + t], dx zeroed by the caller; the padding's
+  ;; gradients go to the float at `sink`, so that no branch is taken.
+  (func (export "col2im") (param $dx i32) (param $dcols i32) (param $tap i32) (param $T i32) (param $N i32) (param $size i32)
+                          (param $sink i32)
+    (local $i i32) (local $t i32) (local $off i32) (local $to i32) (local $taps i32)
+    (local.set $taps (i32.add (local.get $tap) (i32.shl (local.get $T) (i32.const 2))))
+    (block $images (loop $image
+      (br_if $images (i32.ge_u (local.get $i) (local.get $N)))
+      (local.set $t (local.get $tap))
+      (block $done (loop $one
+        (br_if $done (i32.ge_u (local.get $t) (local.get $taps)))
+        (local.set $off (i32.load (local.get $t)))
+        (local.set $to (select (i32.add (local.get $dx) (i32.shl (local.get $off) (i32.const 2))) (local.get $sink)
+          (i32.ge_s (local.get $off) (i32.const 0))))
+        (f32.store (local.get $to) (f32.add (f32.load (local.get $to)) (f32.load (local.get $dcols))))
+        (local.set $dcols (i32.add (local.get $dcols) (i32.const 4)))
+        (local.set $t (i32.add (local.get $t) (i32.const 4)))
+        (br $one)))
+      (local.set $dx (i32.add (local.get $dx) (i32.shl (local.get $size) (i32.const 2))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $image))))
+)
