@@ -1,5 +1,5 @@
 // One side of benchmarks/convnet_js.py, run under node after the page's network scripts
-// (convnet_spec.js, convnet_im2col.js, convnet.js): an architecture of the editor built in ConvNetJS, and one epoch
+// (convnet_spec.js, convnet_kernels.js, convnet_im2col.js, convnet.js): an architecture of the editor built in ConvNetJS, and one epoch
 // of SGD with momentum on the digits timed for either network.
 
 // The editor's layers as ConvNetJS's layer definitions; its softmax layer adds the final FC itself.

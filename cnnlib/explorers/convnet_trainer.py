@@ -1,7 +1,8 @@
 """A convnet that the reader designs and trains live in the browser, as the lecture's ConvNetJS demo does.
 
-The network, its backpropagation and SGD are plain JavaScript (``js/convnet.js`` and
-``js/convnet_im2col.js``, for any architecture that ``js/convnet_spec.js`` accepts), trained in a Web Worker
+The network, its backpropagation and SGD are JavaScript (``js/convnet.js`` and ``js/convnet_im2col.js``,
+whose loops are WebAssembly SIMD from ``js/convnet_kernels.wat``, for any architecture that
+``js/convnet_spec.js`` accepts), trained in a Web Worker
 (``js/convnet_training.js``, ``js/convnet_worker.js``) while the page draws the editor and every
 layer (``js/convnet_editor.js``, ``js/convnet_views.js``, ``js/convnet_trainer.js``). Python only
 packs scikit-learn's 8x8 digits into the page, split by :func:`cnnlib.data.split`, names the
@@ -46,7 +47,7 @@ PRESETS: dict[str, dict] = {
 }
 """The editor's starting points; each network ends with FC to the 10 class scores (see ``js/convnet_spec.js``)."""
 
-NETWORK_SCRIPTS = ("convnet_spec", "convnet_im2col", "convnet")
+NETWORK_SCRIPTS = ("convnet_spec", "convnet_kernels", "convnet_im2col", "convnet")
 """The scripts that define the network: its arithmetic, the conv layer's loops, then its layers (they need no page)."""
 
 WORKER_SCRIPTS = (*NETWORK_SCRIPTS, "convnet_training", "convnet_worker")

@@ -20,7 +20,7 @@ from tests.book.conftest import SCREENSHOTS, toc_pages
 from tests.book.test_browser import open_page
 
 PAGE = "book/05b_convnet_in_your_browser"
-TARGET, LIMIT_S, FRAME_MS = 0.95, 10.0, 50.0
+LIMIT_S, FRAME_MS, WATCH_S = 10.0, 50.0, 1.2
 
 
 @pytest.fixture
@@ -85,33 +85,26 @@ requestAnimationFrame(tick);
 
 
 def test_it_reaches_95_percent_within_10_s_of_start_and_no_frame_takes_over_50_ms(browser, trainer) -> None:
-    """Pressing Start, does the held-out accuracy reach 95% within 10 s by the test's clock, and in one of up to three
-    runs from Reset (the machine may be shared with other work) does no animation frame take more than 50 ms?"""
-    runs = []
-    for _ in range(3):
-        button(trainer, "reset").send_keys(Keys.ENTER)
-        wait_for(browser, trainer, lambda s: s["images"] == 0, 5)
-        time.sleep(0.5)
-        browser.execute_script(START_AND_TIME_FRAMES, button(trainer, "run"))
-        started = time.monotonic()
-        final = wait_for(browser, trainer, lambda s: bool(s["reached"]), LIMIT_S)
-        took = time.monotonic() - started
-        frames, long_tasks = browser.execute_script("window.framesDone = true; return [window.frames_, window.long_];")
-        button(trainer, "run").send_keys(Keys.ENTER)
-        runs.append({"seconds": round(took, 2), "images": final["images"], "reached": final["reached"],
-                     "frames": len(frames), "longest_ms": round(max(frames), 1), "long_tasks_ms": long_tasks})
-        assert final["reached"], f"95% not reached after {took:.1f} s: {final}"
-        assert took < LIMIT_S
-        if max(frames) <= FRAME_MS:
-            break
+    """Pressing Start, does the held-out accuracy reach 95% within 10 s by the test's clock, and does no animation
+    frame take more than 50 ms from Start until 95% and at least 1.2 s (training pauses itself after 20 epochs;
+    every view is redrawn several times)?"""
+    browser.execute_script(START_AND_TIME_FRAMES, button(trainer, "run"))
+    started = time.monotonic()
+    final = wait_for(browser, trainer, lambda s: bool(s["reached"]), LIMIT_S)
+    took = time.monotonic() - started
+    news = trainer.find_element(By.CSS_SELECTOR, ".cnn-trainer-news").text
+    time.sleep(max(0.0, WATCH_S - took))
+    frames, long_tasks = browser.execute_script("window.framesDone = true; return [window.frames_, window.long_];")
+    button(trainer, "run").send_keys(Keys.ENTER)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     (SCREENSHOTS / "convnet_trainer_time.txt").write_text(
-        "".join(f"95% held-out accuracy {r['seconds']} s after Start ({r['images']} images, page's clock {r['reached']} s);"
-                f" {r['frames']} frames, the longest {r['longest_ms']} ms; main-thread tasks over 50 ms:"
-                f" {r['long_tasks_ms']}\n" for r in runs))
-    print(f"in-browser convnet: {runs}")
-    assert runs[-1]["frames"] > 10 and runs[-1]["longest_ms"] <= FRAME_MS, runs
-    news = trainer.find_element(By.CSS_SELECTOR, ".cnn-trainer-news").text
+        f"95% held-out accuracy {took:.2f} s after Start ({final['images']} images, page's clock {final['reached']} s);"
+        f" {len(frames)} frames in {max(took, WATCH_S):.1f} s, the longest {max(frames):.1f} ms;"
+        f" main-thread tasks over 50 ms: {long_tasks}\n")
+    print(f"in-browser convnet: 95% after {took:.2f} s; {len(frames)} frames, the longest {max(frames):.1f} ms")
+    assert final["reached"] and took < LIMIT_S, f"95% not reached after {took:.1f} s: {final}"
+    slow = [round(f, 1) for f in frames if f > FRAME_MS]
+    assert len(frames) > 30 and not slow, f"frames over {FRAME_MS} ms: {slow} of {len(frames)}; long tasks {long_tasks}"
     assert news.startswith("Held-out accuracy reached 95% after"), news
     browser.save_screenshot(str(SCREENSHOTS / "convnet_trainer_desktop.png"))
     no_console_errors(browser)

@@ -1,12 +1,12 @@
-// A convnet in plain JavaScript, as ConvNetJS is, for any architecture of the editor
-// (convnet_spec.js and the conv layer's loops, convnet_im2col.js, load before this file): each
+// A convnet in JavaScript, as ConvNetJS is, for any architecture of the editor (convnet_spec.js,
+// and the conv layer's loops, convnet_kernels.js and convnet_im2col.js, load before this file): each
 // layer's forward and backward pass, softmax cross-entropy and SGD with momentum. It touches no
 // page, so that the tests run it under node and compare it with torch, and the page trains it in
 // a Web Worker.
 //
-// Volumes are Float32Arrays in PyTorch's layout (N, C, H, W), row-major. Each sum is taken in
-// JavaScript's 64-bit numbers and stored in 32 bits. A conv layer unrolls its input into rows
-// (im2col), so that its loops run over contiguous memory, as a matrix product does.
+// Volumes are Float32Arrays in PyTorch's layout (N, C, H, W), row-major. A conv layer (and a fully
+// connected one, a conv layer over its whole input) unrolls its input into rows (im2col), so that
+// its loops run over contiguous memory, as a matrix product does, in WebAssembly SIMD.
 
 // A seeded random number generator (mulberry32), so that Reset gives the same start every time.
 function generator(seed) {
@@ -34,14 +34,14 @@ function initialise(w, fanIn, gain, rand) {
 // A buffer of `size` numbers that keeps the memory of the last one, so training allocates nothing.
 const reuse = (old, size) => (old && old.buffer.byteLength >= 4 * size ? new Float32Array(old.buffer, 0, size) : new Float32Array(size));
 
-// K filters of F x F x C with stride S and zero padding P. Each row of cols holds the F*F*C
-// input values under one output position p = (image, row, column): y[k][p] = w[k] . cols[p] + b[k].
-function conv(C, H, W, {K, F, S, P}, rand) {
+// K filters of F x F x C with stride S and zero padding P, initialised with `gain` / fan-in. Each row
+// of cols holds the F*F*C input values under one output position p = (image, row, column):
+// y[k][p] = w[k] . cols[p] + b[k].
+function conv(C, H, W, {K, F, S, P}, rand, gain = 2) {
   const Ho = (H - F + 2 * P) / S + 1, Wo = (W - F + 2 * P) / S + 1, R = C * F * F, Q = Ho * Wo, size = C * H * W;
   const w = parameter('weight', K * R), b = parameter('bias', K);
-  initialise(w, R, 2, rand);
-  const dw = new Float64Array(K * R), db = new Float64Array(K);
-  let n, cols, y, dcols, dx, at = new Int32Array(0), g = new Float64Array(0);
+  initialise(w, R, gain, rand);
+  let n, cols, y, dx;
 
   // For one image: tap[q * R + r], where in the input filter tap r = (c, u, v) at output position q
   // reads, or -1 in the zero padding. im2col copies through it; col2im adds back through it.
@@ -54,43 +54,48 @@ function conv(C, H, W, {K, F, S, P}, rand) {
     kind: 'conv', shape: [K, Ho, Wo], params: [w, b],
     forward(x, N) {
       n = N; cols = reuse(cols, N * Q * R); y = reuse(y, N * K * Q);
-      im2col(x, tap, cols, N, size);
-      convProduct(cols, w.value, b.value, y, N, K, R, Q);
+      convForward(x, tap, cols, w.value, b.value, y, N, K, R, Q, size);
       return y;
     },
     backward(dy, wantDx) {
-      if (at.length < Math.max(n * Q, K)) { at = new Int32Array(Math.max(n * Q, K)); g = new Float64Array(at.length); }
-      convWeightGradient(dy, cols, dw, db, at, g, n, K, R, Q);
-      w.grad.set(dw); b.grad.set(db);
-      if (!wantDx) return null;
-      dcols = reuse(dcols, n * Q * R); dx = reuse(dx, n * size);
-      convColumnGradient(dy, w.value, dcols, at, g, n, K, R, Q);
-      col2im(dcols, tap, dx, n, size);
+      dx = wantDx ? reuse(dx, n * size) : null;
+      convBackward(dy, cols, tap, w.value, w.grad, b.grad, dx, n, K, R, Q, size);
       return dx;
     },
   };
 }
 
-// ReLU, tanh or sigmoid, element by element; each derivative is written with the output y.
+// ReLU, tanh or sigmoid, element by element; each derivative is written with the output y. Each
+// kind has its own loops, so that the engine inlines its arithmetic rather than calling a function
+// per value.
 const NONLINEAR = {
-  relu: [v => (v > 0 ? v : 0), y => (y > 0 ? 1 : 0)],
-  tanh: [Math.tanh, y => 1 - y * y],
-  sigmoid: [v => 1 / (1 + Math.exp(-v)), y => y * (1 - y)],
+  relu: {
+    forward(x, y) { for (let i = 0; i < x.length; i++) y[i] = x[i] > 0 ? x[i] : 0; },
+    backward(dy, y, dx) { for (let i = 0; i < dy.length; i++) dx[i] = y[i] > 0 ? dy[i] : 0; },
+  },
+  tanh: {
+    forward(x, y) { for (let i = 0; i < x.length; i++) y[i] = Math.tanh(x[i]); },
+    backward(dy, y, dx) { for (let i = 0; i < dy.length; i++) dx[i] = dy[i] * (1 - y[i] * y[i]); },
+  },
+  sigmoid: {
+    forward(x, y) { for (let i = 0; i < x.length; i++) y[i] = 1 / (1 + Math.exp(-x[i])); },
+    backward(dy, y, dx) { for (let i = 0; i < dy.length; i++) dx[i] = dy[i] * y[i] * (1 - y[i]); },
+  },
 };
 
 function activation(kind, shape) {
-  const [f, slope] = NONLINEAR[kind];
+  const f = NONLINEAR[kind];
   let y, dx;
   return {
     kind, shape, params: [],
     forward(x) {
       y = reuse(y, x.length);
-      for (let i = 0; i < x.length; i++) y[i] = f(x[i]);
+      f.forward(x, y);
       return y;
     },
     backward(dy) {
       dx = reuse(dx, dy.length);
-      for (let i = 0; i < dy.length; i++) dx[i] = dy[i] * slope(y[i]);
+      f.backward(dy, y, dx);
       return dx;
     },
   };
@@ -134,34 +139,11 @@ function pool(C, H, W, {kind, F, S}) {
   };
 }
 
-// Fully connected: y = x w^T + b, with w of shape (K, C*H*W), as torch.nn.Linear after Flatten.
-function linear(inputs, K, gain, rand) {
-  const w = parameter('weight', K * inputs), b = parameter('bias', K), wv = w.value;
-  initialise(w, inputs, gain, rand);
-  let x, n, y, dx;
-  return {
-    kind: 'fc', shape: [K, 1, 1], params: [w, b],
-    forward(input, N) {
-      x = input; n = N; y = reuse(y, N * K);
-      for (let i = 0; i < N; i++) for (let o = 0; o < K; o++) {
-        let s = b.value[o];
-        for (let j = 0, xi = i * inputs, wo = o * inputs; j < inputs; j++) s += x[xi + j] * wv[wo + j];
-        y[i * K + o] = s;
-      }
-      return y;
-    },
-    backward(dy, wantDx) {
-      w.grad.fill(0); b.grad.fill(0);
-      if (wantDx) { dx = reuse(dx, n * inputs); dx.fill(0); }
-      for (let i = 0; i < n; i++) for (let o = 0; o < K; o++) {
-        const g = dy[i * K + o], xi = i * inputs, wo = o * inputs;
-        b.grad[o] += g;
-        for (let j = 0; j < inputs; j++) w.grad[wo + j] += g * x[xi + j];
-        if (wantDx) for (let j = 0; j < inputs; j++) dx[xi + j] += g * wv[wo + j];
-      }
-      return wantDx ? dx : null;
-    },
-  };
+// Fully connected: y = x w^T + b, with w of shape (K, C*H*W), as torch.nn.Linear after Flatten. This
+// is a conv layer whose K filters cover the whole (square) input: one output position, and a
+// filter's taps in (c, u, v) order are Flatten's order.
+function linear([C, H], K, gain, rand) {
+  return {...conv(C, H, H, {K, F: H, S: 1, P: 0}, rand, gain), kind: 'fc'};
 }
 
 // Inverted dropout, as torch.nn.Dropout: in training each value is kept with probability 1 - p
@@ -197,13 +179,13 @@ function network(spec, seed) {
   spec.layers.forEach(l => {
     if (l.kind === 'conv') layers.push(conv(C, H, W, l, rand));
     else if (l.kind === 'maxpool' || l.kind === 'avgpool') layers.push(pool(C, H, W, l));
-    else if (l.kind === 'fc') layers.push(linear(C * H * W, l.K, 2, rand));
+    else if (l.kind === 'fc') layers.push(linear([C, H], l.K, 2, rand));
     else if (l.kind === 'dropout') layers.push(dropout([C, H, W], l.p, rand));
     else layers.push(activation(l.kind, [C, H, W]));
     [C, H, W] = layers[layers.length - 1].shape;
   });
   // The scores' layer: variance 1 / fan-in, as no ReLU follows it.
-  layers.push(linear(C * H * W, spec.classes, 1, rand));
+  layers.push(linear([C, H], spec.classes, 1, rand));
   return {
     spec, layers, params: layers.flatMap(l => l.params), classes: spec.classes,
     forward: (x, n, train = false) => layers.reduce((v, l) => l.forward(v, n, train), x),

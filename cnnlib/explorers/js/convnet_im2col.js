@@ -1,88 +1,66 @@
 // The conv layer of convnet.js as matrix products over contiguous memory: im2col copies the
 // input values under the filter at each output position into one row, and each output value is
-// then a dot product. These are functions of typed arrays and sizes only, shared by every conv
-// layer, so that the JavaScript engine compiles each once for all of them. Sums are taken in
-// 64-bit numbers; volumes are stored in Float32Arrays in PyTorch's (N, C, H, W) layout.
+// then a dot product. The loops are WebAssembly (convnet_kernels.wat, held by convnet_kernels.js),
+// whose SIMD takes four 32-bit floats a step; these functions copy each pass's operands into its
+// memory and the results back. Volumes are Float32Arrays in PyTorch's (N, C, H, W) layout; sums
+// are taken in 32-bit floats.
 
-// im2col: cols[(i Q + q) R + r] = x[i size + tap[q R + r]], or 0 where tap is -1 (the padding).
-function im2col(x, tap, cols, N, size) {
-  for (let i = 0, j = 0; i < N; i++) for (let t = 0, base = i * size; t < tap.length; t++, j++) cols[j] = tap[t] < 0 ? 0 : x[base + tap[t]];
-}
+// The kernels' exports and their memory as Float32Array and Int32Array views.
+const simd = {exports: null, f32: null, i32: null};
 
-// col2im: the gradient of each column entry goes back to the input value it was copied from.
-function col2im(dcols, tap, dx, N, size) {
-  dx.fill(0);
-  for (let i = 0, j = 0; i < N; i++) for (let t = 0, base = i * size; t < tap.length; t++, j++) if (tap[t] >= 0) dx[base + tap[t]] += dcols[j];
-}
-
-// y (N, K, Q) = w (K, R) . cols (N Q, R) + b: two positions and four filters at a time, eight dot
-// products from six loads a step.
-function convProduct(cols, w, b, y, N, K, R, Q) {
-  for (let i = 0; i < N; i++) for (let q = 0; q < Q; q += 2) {
-    const p0 = (i * Q + q) * R, two = q + 1 < Q, p1 = two ? p0 + R : p0;
-    let k = 0;
-    for (; k + 3 < K; k += 4) {
-      const w0 = k * R, w1 = w0 + R, w2 = w1 + R, w3 = w2 + R;
-      let s0 = b[k], s1 = b[k + 1], s2 = b[k + 2], s3 = b[k + 3], t0 = s0, t1 = s1, t2 = s2, t3 = s3;
-      for (let r = 0; r < R; r++) {
-        const x0 = cols[p0 + r], x1 = cols[p1 + r], a0 = w[w0 + r], a1 = w[w1 + r], a2 = w[w2 + r], a3 = w[w3 + r];
-        s0 += a0 * x0; s1 += a1 * x0; s2 += a2 * x0; s3 += a3 * x0;
-        t0 += a0 * x1; t1 += a1 * x1; t2 += a2 * x1; t3 += a3 * x1;
-      }
-      const o = (i * K + k) * Q + q;
-      y[o] = s0; y[o + Q] = s1; y[o + 2 * Q] = s2; y[o + 3 * Q] = s3;
-      if (two) { y[o + 1] = t0; y[o + Q + 1] = t1; y[o + 2 * Q + 1] = t2; y[o + 3 * Q + 1] = t3; }
-    }
-    for (; k < K; k++) {
-      let s = b[k], t = s;
-      for (let r = 0, wk = k * R; r < R; r++) { s += w[wk + r] * cols[p0 + r]; t += w[wk + r] * cols[p1 + r]; }
-      y[(i * K + k) * Q + q] = s;
-      if (two) y[(i * K + k) * Q + q + 1] = t;
-    }
+// Consecutive places (in floats) for arrays of the given lengths, and the kernels with room for them;
+// growing the memory replaces its views.
+function layout(lengths) {
+  if (!simd.exports) {
+    const bytes = Uint8Array.from(atob(KERNELS_WASM), c => c.charCodeAt(0));
+    simd.exports = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports;
   }
+  const at = {};
+  let end = 0;
+  for (const [name, length] of Object.entries(lengths)) { at[name] = end; end += length; }
+  const memory = simd.exports.memory, missing = 4 * end - memory.buffer.byteLength;
+  if (missing > 0) memory.grow(Math.ceil(missing / 65536));
+  if (!simd.f32 || simd.f32.buffer !== memory.buffer) { simd.f32 = new Float32Array(memory.buffer); simd.i32 = new Int32Array(memory.buffer); }
+  return [at, simd];
 }
 
-// dw[k] = sum over positions p of dy[k][p] cols[p], and db: filter by filter, over the nonzero
-// gradients only (after a ReLU and max pooling most are 0), through addScaledRows. at and g
-// are scratch for the nonzero gradients' places and values.
-function convWeightGradient(dy, cols, dw, db, at, g, N, K, R, Q) {
-  dw.fill(0);
+// Forward: cols (N Q, R) = im2col(x), where tap[q R + r] is the input value that filter tap r reads at
+// output position q (-1 in the padding), kept for the backward pass; then y (N, K, Q) = w (K, R) . cols + b.
+function convForward(x, tap, cols, w, b, y, N, K, R, Q, size) {
+  const T = Q * R, [at, h] = layout({x: N * size, tap: T, cols: N * T, w: K * R, b: K, y: N * K * Q});
+  h.f32.set(x.subarray(0, N * size), at.x); h.i32.set(tap, at.tap); h.f32.set(w, at.w); h.f32.set(b, at.b);
+  h.exports.im2col(4 * at.cols, 4 * at.x, 4 * at.tap, T, N, size);
+  h.exports.product(4 * at.cols, 4 * at.w, 4 * at.b, 4 * at.y, N * Q, K, R, Q);
+  cols.set(h.f32.subarray(at.cols, at.cols + N * T));
+  y.set(h.f32.subarray(at.y, at.y + N * K * Q));
+}
+
+// Backward: dw[k] = sum over positions p of dy[k][p] cols[p] and db[k] = sum of dy[k]; then, when dx
+// is given, dcols[p] = sum over filters k of dy[k][p] w[k] and dx = col2im(dcols). Each sum runs over
+// the nonzero gradients only (after a ReLU and max pooling most are 0): their rows' byte offsets
+// and weights are gathered for addRows, with four spare places, as it reads whole groups of four.
+function convBackward(dy, cols, tap, w, dw, db, dx, N, K, R, Q, size) {
+  const T = Q * R, NQ = N * Q, [at, h] = layout({cols: N * T, dw: K * R, rows: NQ + K + 4, g: NQ + K + 4,
+    w: K * R, dcols: N * T, tap: T, dx: N * size, sink: 1});
+  h.f32.set(cols.subarray(0, N * T), at.cols); h.f32.fill(0, at.dw, at.dw + K * R);
   for (let k = 0; k < K; k++) {
     let m = 0, sum = 0;
     for (let i = 0; i < N; i++) for (let q = 0, o = (i * K + k) * Q; q < Q; q++) {
-      if (dy[o + q] !== 0) { at[m] = (i * Q + q) * R; g[m++] = dy[o + q]; sum += dy[o + q]; }
+      const v = dy[o + q];
+      if (v !== 0) { h.i32[at.rows + m] = 4 * (i * Q + q) * R; h.f32[at.g + m++] = v; sum += v; }
     }
     db[k] = sum;
-    addScaledRows(dw, k * R, cols, at, g, m, R);
+    h.exports.addRows(4 * (at.dw + k * R), 4 * at.cols, 4 * at.rows, 4 * at.g, m, R);
   }
-}
-
-// out[o + r] += sum over j < m of g[j] * src[at[j] + r], for r < R: the rows that a sparse gradient picks,
-// eight (then four) at a time, so that each pass over out does eight multiply-adds per load and store.
-function addScaledRows(out, o, src, at, g, m, R) {
-  let j = 0;
-  for (; j + 7 < m; j += 8) {
-    const g0 = g[j], g1 = g[j + 1], g2 = g[j + 2], g3 = g[j + 3], p0 = at[j], p1 = at[j + 1], p2 = at[j + 2], p3 = at[j + 3];
-    const g4 = g[j + 4], g5 = g[j + 5], g6 = g[j + 6], g7 = g[j + 7], p4 = at[j + 4], p5 = at[j + 5], p6 = at[j + 6], p7 = at[j + 7];
-    for (let r = 0; r < R; r++) {
-      out[o + r] += g0 * src[p0 + r] + g1 * src[p1 + r] + g2 * src[p2 + r] + g3 * src[p3 + r] +
-        g4 * src[p4 + r] + g5 * src[p5 + r] + g6 * src[p6 + r] + g7 * src[p7 + r];
-    }
-  }
-  for (; j + 3 < m; j += 4) {
-    const g0 = g[j], g1 = g[j + 1], g2 = g[j + 2], g3 = g[j + 3], p0 = at[j], p1 = at[j + 1], p2 = at[j + 2], p3 = at[j + 3];
-    for (let r = 0; r < R; r++) out[o + r] += g0 * src[p0 + r] + g1 * src[p1 + r] + g2 * src[p2 + r] + g3 * src[p3 + r];
-  }
-  for (; j < m; j++) for (let r = 0, p0 = at[j]; r < R; r++) out[o + r] += g[j] * src[p0 + r];
-}
-
-// dcols[p] = sum over filters k of dy[k][p] w[k]: position by position, the same way.
-function convColumnGradient(dy, w, dcols, at, g, N, K, R, Q) {
-  dcols.fill(0);
+  dw.set(h.f32.subarray(at.dw, at.dw + K * R));
+  if (!dx) return;
+  h.f32.set(w, at.w); h.f32.fill(0, at.dcols, at.dcols + N * T);
   for (let i = 0; i < N; i++) for (let q = 0; q < Q; q++) {
     let m = 0;
-    for (let k = 0; k < K; k++) { const v = dy[(i * K + k) * Q + q]; if (v !== 0) { at[m] = k * R; g[m++] = v; } }
-    addScaledRows(dcols, (i * Q + q) * R, w, at, g, m, R);
+    for (let k = 0; k < K; k++) { const v = dy[(i * K + k) * Q + q]; if (v !== 0) { h.i32[at.rows + m] = 4 * k * R; h.f32[at.g + m++] = v; } }
+    h.exports.addRows(4 * (at.dcols + (i * Q + q) * R), 4 * at.w, 4 * at.rows, 4 * at.g, m, R);
   }
+  h.i32.set(tap, at.tap); h.f32.fill(0, at.dx, at.dx + N * size);
+  h.exports.col2im(4 * at.dx, 4 * at.dcols, 4 * at.tap, T, N, size, 4 * at.sink);
+  dx.set(h.f32.subarray(at.dx, at.dx + N * size));
 }
-

@@ -21,22 +21,35 @@ function colour(root, name, fallback) {
   return getComputedStyle(root).getPropertyValue(name).trim() || fallback || getComputedStyle(root).color;
 }
 
+// A bitmap of width x height pixels and its ImageData, one of each size kept for the next draw: a new
+// canvas and ImageData each draw would leave the garbage collector work that lands in some frame.
+const bitmaps = new Map();
+function bitmap(width, height) {
+  const key = `${width}x${height}`;
+  if (!bitmaps.has(key)) {
+    const canvas = document.createElement('canvas');
+    canvas.width = width; canvas.height = height;
+    bitmaps.set(key, {canvas, image: new ImageData(width, height)});
+  }
+  return bitmaps.get(key);
+}
+
 // C maps of H x W values drawn at (x0, y0), `perRow` to a row with a one-cell gap, each value a
 // cell x cell square on a grey scale from -peak (black) through 0 (mid-grey) to +peak (white). The
 // values go into a bitmap of one pixel each, scaled up in one step: a few calls, not one per value.
 function drawGrid(g, values, C, H, W, x0, y0, cell, perRow) {
-  const across = Math.min(C, perRow), rows = Math.ceil(C / perRow), peak = Math.max(...values.map(Math.abs)) || 1;
-  const image = new ImageData(across * (W + 1), rows * (H + 1));
+  const across = Math.min(C, perRow), rows = Math.ceil(C / perRow);
+  let peak = 0;
+  for (const v of values) peak = Math.max(peak, Math.abs(v));
+  const {canvas, image} = bitmap(across * (W + 1), rows * (H + 1)), scale = 127.5 / (peak || 1);
   for (let c = 0; c < C; c++) for (let i = 0; i < H * W; i++) {
     const x = (c % perRow) * (W + 1) + (i % W), y = Math.floor(c / perRow) * (H + 1) + Math.floor(i / W), at = 4 * (y * image.width + x);
-    const grey = Math.round(127.5 + 127.5 * Math.max(-1, Math.min(1, values[c * H * W + i] / peak)));
+    const grey = Math.round(127.5 + Math.max(-127.5, Math.min(127.5, values[c * H * W + i] * scale)));
     image.data[at] = image.data[at + 1] = image.data[at + 2] = grey; image.data[at + 3] = 255;
   }
-  const bitmap = document.createElement('canvas');
-  bitmap.width = image.width; bitmap.height = image.height;
-  bitmap.getContext('2d').putImageData(image, 0, 0);
+  canvas.getContext('2d').putImageData(image, 0, 0);
   g.imageSmoothingEnabled = false;
-  g.drawImage(bitmap, x0, y0, image.width * cell, image.height * cell);
+  g.drawImage(canvas, x0, y0, image.width * cell, image.height * cell);
 }
 
 // Training loss (left axis) and held-out accuracy (right axis) against epochs; dashed line at 95%.
@@ -126,6 +139,7 @@ function drawFilters(root, canvas, filters) {
 function drawConfusion(root, canvas, confusion) {
   const size = Math.min(canvas.clientWidth, 360), cell = Math.floor((size - 20) / 10), [g] = fit(canvas, 20 + 10 * cell);
   const text = colour(root, '--cnn-trainer-text'), mark = colour(root, '--cnn-trainer-accuracy', '#1f6fb4');
+  const paper = colour(root, '--cnn-trainer-background', '#fff');
   g.textAlign = 'center'; g.fillStyle = text;
   for (let c = 0; c < 10; c++) { g.fillText(String(c), 20 + c * cell + cell / 2, 13); g.fillText(String(c), 8, 20 + c * cell + cell / 2 + 4); }
   confusion.forEach((row, r) => {
@@ -134,7 +148,7 @@ function drawConfusion(root, canvas, confusion) {
       const share = count / total;
       g.globalAlpha = share; g.fillStyle = mark; g.fillRect(20 + c * cell, 20 + r * cell, cell - 1, cell - 1);
       g.globalAlpha = 1;
-      if (count) { g.fillStyle = share > 0.5 ? colour(root, '--cnn-trainer-background', '#fff') : text; g.fillText(String(count), 20 + c * cell + cell / 2, 20 + r * cell + cell / 2 + 4); }
+      if (count) { g.fillStyle = share > 0.5 ? paper : text; g.fillText(String(count), 20 + c * cell + cell / 2, 20 + r * cell + cell / 2 + 4); }
     });
   });
 }

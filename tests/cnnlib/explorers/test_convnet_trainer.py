@@ -13,6 +13,7 @@ import json
 import re
 import shutil
 import subprocess
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -390,3 +391,16 @@ def test_the_panel_is_labelled_and_self_contained() -> None:
         "run", "reset", "add-layer", "download", "clear"]
     assert len(re.findall(r'<canvas [^>]*role="(?:img|application)" aria-label="[^"]{40,}"', html)) == 6
     assert "http://" not in html and "https://" not in html
+
+
+ROOT = Path(__file__).resolve().parents[3]
+WABT = ROOT / ".venv" / "convnet_wasm" / "node_modules" / "wabt"
+
+
+@needs_node
+@pytest.mark.skipif(not WABT.exists(), reason="the assembler is not installed (see tools/convnet_wasm/build.js)")
+def test_the_committed_kernels_are_the_wat_source_assembled() -> None:
+    """Is js/convnet_kernels.js what tools/convnet_wasm/build.js makes of js/convnet_kernels.wat today?"""
+    program = "require('./tools/convnet_wasm/build.js').kernelsScript().then(t => process.stdout.write(t))"
+    built = subprocess.run([NODE, "-e", program], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    assert built == (ROOT / "cnnlib" / "explorers" / "js" / "convnet_kernels.js").read_text(), "run tools/convnet_wasm/build.js"
