@@ -207,9 +207,9 @@ class ClusterPool:
 
     def at_a_time(self) -> str:
         """How many submissions the cluster grades at once (its workers' threads when asked), for the batch's first
-        line: ``"64 at a time on the Dask cluster at tls://host:8786 (its worker threads now)"``."""
+        line: ``"64 at a time on the Dask cluster at tls://host:8786 (its worker threads at the start)"``."""
         threads = sum(w["nthreads"] for w in self.client.scheduler_info()["workers"].values())
-        return f"{threads} at a time on the Dask cluster at {self.address} (its worker threads now)"
+        return f"{threads} at a time on the Dask cluster at {self.address} (its worker threads at the start)"
 
     def submit(self, local: Callable[..., tuple[str, float, str]], course: str, source_dir: str, student: str,
                assignment: str, notebook: str, bounds: Bounds, how: str) -> Job:
