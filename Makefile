@@ -13,7 +13,7 @@ BOOK   := _build/html/index.html
 BOOK_FLAGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help setup book book-strict open test test-fast lint lab system-deps hub-deps hub convnetjs benchmark clean
+.PHONY: help setup book book-strict open test test-fast lint lab system-deps hub-deps hub convnetjs wabt convnet-kernels benchmark clean
 .PHONY: release release-exchange collect collect-zip autograde feedback release-feedback grades formgrader weights
 
 help:  ## List the targets
@@ -89,15 +89,30 @@ $(CONVNETJS): tools/convnetjs/package.json tools/convnetjs/package-lock.json
 
 convnetjs: $(STAMP) $(CONVNETJS)  ## ConvNetJS (npm), the peer of the in-browser convnet's benchmark and its test
 
+# wabt, the assembler of the in-browser convnet's WebAssembly kernels (cnnlib/explorers/js/convnet_kernels.wat):
+# an npm package pinned in tools/convnet_wasm/package-lock.json, installed beside the venv like ConvNetJS.
+# A test checks that the committed convnet_kernels.js is the .wat assembled.
+WABT := $(VENV)/convnet_wasm/node_modules/wabt/package.json
+$(WABT): tools/convnet_wasm/package.json tools/convnet_wasm/package-lock.json
+	@if command -v npm >/dev/null; then \
+	  mkdir -p $(VENV)/convnet_wasm && cp tools/convnet_wasm/package.json tools/convnet_wasm/package-lock.json $(VENV)/convnet_wasm/ && \
+	  npm ci --prefix $(VENV)/convnet_wasm --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "wabt: no npm here (make system-deps installs it with apt-get); the test of the committed kernels will be skipped"; fi
+
+wabt: $(WABT)  ## wabt (npm), the assembler of the in-browser convnet's WebAssembly kernels, for their test
+
+convnet-kernels: $(WABT)  ## Assemble cnnlib/explorers/js/convnet_kernels.wat into convnet_kernels.js, after editing the .wat
+	node tools/convnet_wasm/build.js
+
 HUB_EXCHANGE ?= /srv/nbgrader/exchange
 hub: hub-deps  ## As root: the course's JupyterHub on http://127.0.0.1:8000, PAM logins (tools/hub/jupyterhub_config.py; see README)
 	mkdir -p $(HUB_EXCHANGE) /srv/jupyterhub && chmod 1777 $(HUB_EXCHANGE) && chmod 700 /srv/jupyterhub
 	NBGRADER_EXCHANGE=$(HUB_EXCHANGE) COURSE_HUB_PYTHON=$$($(BIN)/python tools/hub/user_python.py "$(HUB_PYTHON)") $(BIN)/python -m jupyterhub -f tools/hub/jupyterhub_config.py
 
-test: $(STAMP) system-deps hub-deps convnetjs lint book-strict  ## Set up, lint, build the book with warnings as errors, run every test
+test: $(STAMP) system-deps hub-deps convnetjs wabt lint book-strict  ## Set up, lint, build the book with warnings as errors, run every test
 	$(BIN)/python -m pytest
 
-test-fast: $(STAMP)  ## The library's tests only (no book, no browser, no nbgrader runs)
+test-fast: $(STAMP) $(WABT)  ## The library's tests only (no book, no browser, no nbgrader runs)
 	$(BIN)/python -m pytest tests/cnnlib cnnlib -m "not slow"
 
 lint: $(STAMP)  ## ruff over the library, the grader, tests and benchmarks
