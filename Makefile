@@ -78,26 +78,25 @@ HUB_PYTHON ?= $(VENV)/hub-python
 hub-deps: $(STAMP) $(HUB_PROXY)  ## JupyterHub's proxy (npm) and a Python every hub user can run, for `make hub` and its test
 	-$(BIN)/python tools/hub/user_python.py "$(HUB_PYTHON)"
 
-# ConvNetJS, the peer that benchmarks/convnet_js.py races the in-browser convnet against: an npm
-# package pinned in tools/convnetjs/package-lock.json, installed beside the venv like the hub's proxy.
+# The npm packages pinned in tools/$(1)/package-lock.json, installed in $(VENV)/$(1), beside the venv like
+# the hub's proxy, then the stamp $@ touched; without npm, says what goes without ($(2)).
+NPM_CI = @if command -v npm >/dev/null; then \
+	  mkdir -p $(VENV)/$(1) && cp tools/$(1)/package.json tools/$(1)/package-lock.json $(VENV)/$(1)/ && \
+	  npm ci --prefix $(VENV)/$(1) --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "$(1): no npm here (make system-deps installs it with apt-get); $(2)"; fi
+
+# ConvNetJS, the peer that benchmarks/convnet_js.py races the in-browser convnet against (npm).
 CONVNETJS := $(VENV)/convnetjs/node_modules/convnetjs/package.json
 $(CONVNETJS): tools/convnetjs/package.json tools/convnetjs/package-lock.json
-	@if command -v npm >/dev/null; then \
-	  mkdir -p $(VENV)/convnetjs && cp tools/convnetjs/package.json tools/convnetjs/package-lock.json $(VENV)/convnetjs/ && \
-	  npm ci --prefix $(VENV)/convnetjs --no-audit --no-fund --loglevel=error && touch $@; \
-	else echo "convnetjs: no npm here (make system-deps installs it with apt-get); the benchmark times the page's convnet alone"; fi
+	$(call NPM_CI,convnetjs,the benchmark times the page's convnet alone)
 
 convnetjs: $(STAMP) $(CONVNETJS)  ## ConvNetJS (npm), the peer of the in-browser convnet's benchmark and its test
 
-# wabt, the assembler of the in-browser convnet's WebAssembly kernels (cnnlib/explorers/js/convnet_kernels.wat):
-# an npm package pinned in tools/convnet_wasm/package-lock.json, installed beside the venv like ConvNetJS.
-# A test checks that the committed convnet_kernels.js is the .wat assembled.
+# wabt, the assembler of the in-browser convnet's WebAssembly kernels (cnnlib/explorers/js/convnet_kernels.wat,
+# npm); a test checks that the committed convnet_kernels.js is the .wat assembled.
 WABT := $(VENV)/convnet_wasm/node_modules/wabt/package.json
 $(WABT): tools/convnet_wasm/package.json tools/convnet_wasm/package-lock.json
-	@if command -v npm >/dev/null; then \
-	  mkdir -p $(VENV)/convnet_wasm && cp tools/convnet_wasm/package.json tools/convnet_wasm/package-lock.json $(VENV)/convnet_wasm/ && \
-	  npm ci --prefix $(VENV)/convnet_wasm --no-audit --no-fund --loglevel=error && touch $@; \
-	else echo "wabt: no npm here (make system-deps installs it with apt-get); the test of the committed kernels will be skipped"; fi
+	$(call NPM_CI,convnet_wasm,the test of the committed kernels will be skipped)
 
 wabt: $(WABT)  ## wabt (npm), the assembler of the in-browser convnet's WebAssembly kernels, for their test
 
