@@ -13,7 +13,7 @@ BOOK   := _build/html/index.html
 BOOK_FLAGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help setup book book-strict open test test-fast lint lab system-deps hub-deps hub convnetjs benchmark clean
+.PHONY: help setup book book-strict open test test-fast lint lab system-deps hub-deps hub convnetjs wabt convnet-kernels benchmark clean
 .PHONY: release release-exchange collect collect-zip autograde feedback release-feedback grades formgrader weights
 
 help:  ## List the targets
@@ -78,26 +78,40 @@ HUB_PYTHON ?= $(VENV)/hub-python
 hub-deps: $(STAMP) $(HUB_PROXY)  ## JupyterHub's proxy (npm) and a Python every hub user can run, for `make hub` and its test
 	-$(BIN)/python tools/hub/user_python.py "$(HUB_PYTHON)"
 
-# ConvNetJS, the peer that benchmarks/convnet_js.py races the in-browser convnet against: an npm
-# package pinned in tools/convnetjs/package-lock.json, installed beside the venv like the hub's proxy.
+# The npm packages pinned in tools/$(1)/package-lock.json, installed in $(VENV)/$(1), beside the venv like
+# the hub's proxy, then the stamp $@ touched; without npm, says what goes without ($(2)).
+NPM_CI = @if command -v npm >/dev/null; then \
+	  mkdir -p $(VENV)/$(1) && cp tools/$(1)/package.json tools/$(1)/package-lock.json $(VENV)/$(1)/ && \
+	  npm ci --prefix $(VENV)/$(1) --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "$(1): no npm here (make system-deps installs it with apt-get); $(2)"; fi
+
+# ConvNetJS, the peer that benchmarks/convnet_js.py races the in-browser convnet against (npm).
 CONVNETJS := $(VENV)/convnetjs/node_modules/convnetjs/package.json
 $(CONVNETJS): tools/convnetjs/package.json tools/convnetjs/package-lock.json
-	@if command -v npm >/dev/null; then \
-	  mkdir -p $(VENV)/convnetjs && cp tools/convnetjs/package.json tools/convnetjs/package-lock.json $(VENV)/convnetjs/ && \
-	  npm ci --prefix $(VENV)/convnetjs --no-audit --no-fund --loglevel=error && touch $@; \
-	else echo "convnetjs: no npm here (make system-deps installs it with apt-get); the benchmark times the page's convnet alone"; fi
+	$(call NPM_CI,convnetjs,the benchmark times the page's convnet alone)
 
 convnetjs: $(STAMP) $(CONVNETJS)  ## ConvNetJS (npm), the peer of the in-browser convnet's benchmark and its test
+
+# wabt, the assembler of the in-browser convnet's WebAssembly kernels (cnnlib/explorers/js/convnet_kernels.wat,
+# npm); a test checks that the committed convnet_kernels.js is the .wat assembled.
+WABT := $(VENV)/convnet_wasm/node_modules/wabt/package.json
+$(WABT): tools/convnet_wasm/package.json tools/convnet_wasm/package-lock.json
+	$(call NPM_CI,convnet_wasm,the test of the committed kernels will be skipped)
+
+wabt: $(WABT)  ## wabt (npm), the assembler of the in-browser convnet's WebAssembly kernels, for their test
+
+convnet-kernels: $(WABT)  ## Assemble cnnlib/explorers/js/convnet_kernels.wat into convnet_kernels.js, after editing the .wat
+	node tools/convnet_wasm/build.js
 
 HUB_EXCHANGE ?= /srv/nbgrader/exchange
 hub: hub-deps  ## As root: the course's JupyterHub on http://127.0.0.1:8000, PAM logins (tools/hub/jupyterhub_config.py; see README)
 	mkdir -p $(HUB_EXCHANGE) /srv/jupyterhub && chmod 1777 $(HUB_EXCHANGE) && chmod 700 /srv/jupyterhub
 	NBGRADER_EXCHANGE=$(HUB_EXCHANGE) COURSE_HUB_PYTHON=$$($(BIN)/python tools/hub/user_python.py "$(HUB_PYTHON)") $(BIN)/python -m jupyterhub -f tools/hub/jupyterhub_config.py
 
-test: $(STAMP) system-deps hub-deps convnetjs lint book-strict  ## Set up, lint, build the book with warnings as errors, run every test
+test: $(STAMP) system-deps hub-deps convnetjs wabt lint book-strict  ## Set up, lint, build the book with warnings as errors, run every test
 	$(BIN)/python -m pytest
 
-test-fast: $(STAMP)  ## The library's tests only (no book, no browser, no nbgrader runs)
+test-fast: $(STAMP) $(WABT)  ## The library's tests only (no book, no browser, no nbgrader runs)
 	$(BIN)/python -m pytest tests/cnnlib cnnlib -m "not slow"
 
 lint: $(STAMP)  ## ruff over the library, the grader, tests and benchmarks

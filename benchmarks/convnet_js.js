@@ -1,6 +1,7 @@
 // One side of benchmarks/convnet_js.py, run under node after the page's network scripts
-// (convnet_spec.js, convnet_kernels.js, convnet_im2col.js, convnet.js): an architecture of the editor built in ConvNetJS, and one epoch
-// of SGD with momentum on the digits timed for either network.
+// (ct.NETWORK_SCRIPTS: convnet_spec.js to convnet.js): an architecture of the editor built in
+// ConvNetJS, and one epoch of SGD with momentum on the digits timed for either network, the page's
+// with its WebAssembly kernels or their plain JavaScript reference.
 
 // The editor's layers as ConvNetJS's layer definitions; its softmax layer adds the final FC itself.
 function convnetjsLayers(spec) {
@@ -24,8 +25,9 @@ function convnetjsNet(convnetjs, spec) {
 }
 
 // Milliseconds for each of `epochs` epochs (after one to warm up) of batches of `batch` images
-// in a fixed order: this page's trainStep, or ConvNetJS's Trainer (one image at a time,
-// gradients summed over the batch, as its SGD with momentum does).
+// in a fixed order: this page's trainStep with the peer's kernels ('webassembly' or 'javascript'),
+// or ConvNetJS's Trainer (peer 'convnetjs': one image at a time, gradients summed over the batch,
+// as its SGD with momentum does).
 function timeEpochs(peer, spec, x, labels, batch, lr, epochs) {
   const n = labels.length, pixels = spec.input.reduce((a, b) => a * b), times = [];
   let epoch;
@@ -41,7 +43,7 @@ function timeEpochs(peer, spec, x, labels, batch, lr, epochs) {
     });
     epoch = () => { for (let k = 0; k < n; k++) trainer.train(volumes[k], labels[k]); };
   } else {
-    const net = network(spec, 0);
+    const net = network(spec, 0, {kernels: peer});
     epoch = () => {
       for (let k = 0; k < n; k += batch) {
         const m = Math.min(batch, n - k);

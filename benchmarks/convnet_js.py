@@ -5,12 +5,13 @@ Run from the repository root after ``make convnetjs`` (``make benchmark`` does b
     .venv/bin/python benchmarks/convnet_js.py
 
 Part 1: one epoch of the 1,442 training digits, batches of 32, SGD with momentum 0.9, for the
-page's network (``cnnlib/explorers/js/convnet.js``) and for ConvNetJS 0.3.0 (the npm package
-``convnetjs``, pinned in ``tools/convnetjs``), on the issue's architecture (the page's preset) and
-on the larger all-convolutional preset. Each timed epoch runs in a fresh node process after one
-epoch to warm up, the two networks taking turns, five times each, so that a machine shared with
-other work slows both alike; the median of the five and the ratio are printed. Without npm's
-ConvNetJS only the page's network is timed.
+page's network (``cnnlib/explorers/js/convnet.js``) with its WebAssembly SIMD kernels, the same
+network with their plain JavaScript reference (what browsers without WebAssembly SIMD run), and
+ConvNetJS 0.3.0 (the npm package ``convnetjs``, pinned in ``tools/convnetjs``), on the issue's
+architecture (the page's preset) and on the larger all-convolutional preset. Each timed epoch
+runs in a fresh node process after one epoch to warm up, the three taking turns, five times
+each, so that a machine shared with other work slows them alike; the medians of the five and the
+ratios to ConvNetJS are printed. Without npm's ConvNetJS only the page's two are timed.
 
 Part 2: the page's panel alone in headless Chromium (Debian's chromium and chromedriver, as the
 browser test uses): the wall time from pressing Start to 95% held-out accuracy for the default
@@ -41,6 +42,8 @@ CONVNETJS = ROOT / ".venv" / "convnetjs" / "node_modules" / "convnetjs"
 PEER_SCRIPT = Path(__file__).with_suffix(".js")
 ARCHITECTURES = {"the issue's (page preset)": "page", "all-convolutional preset": "allconv"}
 BATCH, LR, EPOCHS, TARGET = 32, 0.01, 5, 0.95
+PEERS = {"webassembly": "page", "javascript": "JS reference", "convnetjs": "ConvNetJS"}
+"""The networks timed: the page's with each kind of kernels, and ConvNetJS."""
 
 
 def node_program(body: str) -> str:
@@ -50,7 +53,7 @@ def node_program(body: str) -> str:
 
 
 def epoch_time(peer: str, spec: dict, data: dict) -> float:
-    """Milliseconds for one epoch of ``peer`` ("page" or "convnetjs"), after one to warm up, in a fresh node process."""
+    """Milliseconds for one epoch of ``peer`` (a key of ``PEERS``), after one to warm up, in a fresh node process."""
     body = """
     const x = Float32Array.from(input.x, ch => parseInt(ch, 17) / 16), y = Int32Array.from(input.y, Number);
     process.stdout.write(JSON.stringify(timeEpochs(input.peer, input.spec, x, y, input.batch, input.lr, input.epochs)));
@@ -63,25 +66,25 @@ def epoch_time(peer: str, spec: dict, data: dict) -> float:
 
 def head_to_head() -> None:
     data = ct.trainer_data()
-    have_peer = CONVNETJS.exists()
+    peers = [peer for peer in PEERS if peer != "convnetjs" or CONVNETJS.exists()]
     print(f"One epoch of {len(data['train']['y']):,} digits, batch {BATCH}, SGD momentum 0.9, "
-          f"median of {EPOCHS}, each after one warm-up epoch (ms)")
-    if not have_peer:
+          f"median of {EPOCHS}, each after one warm-up epoch (ms); page: WebAssembly SIMD kernels, "
+          "JS reference: their plain JavaScript reference")
+    if "convnetjs" not in peers:
         print("  ConvNetJS is not installed (make convnetjs needs npm): timing the page's network alone")
     for title, preset in ARCHITECTURES.items():
         spec = {"input": ct.INPUT, "layers": ct.PRESETS[preset]["layers"], "classes": ct.CLASSES}
-        page, peer = [], []
+        times: dict[str, list[float]] = {peer: [] for peer in peers}
         for _ in range(EPOCHS):
-            page.append(epoch_time("page", spec, data))
-            if have_peer:
-                peer.append(epoch_time("convnetjs", spec, data))
-        line = f"  {title:28s} page {statistics.median(page):7.1f}"
-        if have_peer:
-            ratio = statistics.median(peer) / statistics.median(page)
-            line += f"   ConvNetJS {statistics.median(peer):7.1f}   page is {ratio:.1f}x ConvNetJS's speed"
-        print(line)
-        print(f"      page {', '.join(f'{t:.0f}' for t in page)}" + (f"; ConvNetJS {', '.join(f'{t:.0f}' for t in peer)}"
-                                                                   if have_peer else ""))
+            for peer in peers:
+                times[peer].append(epoch_time(peer, spec, data))
+        median = {peer: statistics.median(t) for peer, t in times.items()}
+        print(f"  {title:28s} " + "   ".join(f"{PEERS[peer]} {median[peer]:7.1f}" for peer in peers))
+        if "convnetjs" in peers:
+            print("      " + ", ".join(f"{PEERS[peer]} is {median['convnetjs'] / median[peer]:.1f}x ConvNetJS's speed"
+                                       for peer in peers if peer != "convnetjs"))
+        print(f"      page is {median['javascript'] / median['webassembly']:.1f}x the JS reference's speed")
+        print("      " + "; ".join(f"{PEERS[peer]} {', '.join(f'{t:.0f}' for t in times[peer])}" for peer in peers))
 
 
 class Quiet(http.server.SimpleHTTPRequestHandler):

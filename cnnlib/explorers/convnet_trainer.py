@@ -1,8 +1,9 @@
 """A convnet that the reader designs and trains live in the browser, as the lecture's ConvNetJS demo does.
 
 The network, its backpropagation and SGD are JavaScript (``js/convnet.js`` and ``js/convnet_im2col.js``,
-whose loops are WebAssembly SIMD from ``js/convnet_kernels.wat``, for any architecture that
-``js/convnet_spec.js`` accepts), trained in a Web Worker
+whose loops are WebAssembly SIMD from ``js/convnet_kernels.wat``, or their plain JavaScript reference
+``js/convnet_kernels_reference.js`` where the browser has no WebAssembly SIMD, for any architecture
+that ``js/convnet_spec.js`` accepts), trained in a Web Worker
 (``js/convnet_training.js``, ``js/convnet_worker.js``) while the page draws the editor and every
 layer (``js/convnet_editor.js``, ``js/convnet_views.js``, ``js/convnet_trainer.js``). Python only
 packs scikit-learn's 8x8 digits into the page, split by :func:`cnnlib.data.split`, names the
@@ -47,14 +48,19 @@ PRESETS: dict[str, dict] = {
 }
 """The editor's starting points; each network ends with FC to the 10 class scores (see ``js/convnet_spec.js``)."""
 
-NETWORK_SCRIPTS = ("convnet_spec", "convnet_kernels", "convnet_im2col", "convnet")
-"""The scripts that define the network: its arithmetic, the conv layer's loops, then its layers (they need no page)."""
+NETWORK_SCRIPTS = ("convnet_spec", "convnet_kernels", "convnet_kernels_reference", "convnet_im2col", "convnet")
+"""The scripts that define the network: its arithmetic, the conv layer's loops (WebAssembly and JavaScript), its layers.
+
+They need no page: the tests and benchmarks run them under node."""
 
 WORKER_SCRIPTS = (*NETWORK_SCRIPTS, "convnet_training", "convnet_worker")
 """The scripts of the Web Worker that trains it."""
 
 PAGE_SCRIPTS = ("convnet_spec", "convnet_training", "convnet_views", "convnet_editor", "convnet_trainer")
 """The scripts of the panel on the page (the editor, the views, the worker's driver)."""
+
+FALLBACK = "WebAssembly SIMD is not available here: training uses plain JavaScript, a few times slower."
+"""The line the panel shows, by its controls, where the worker trains with the JavaScript reference."""
 
 # Base 17: one character for each pixel value 0..16 of scikit-learn's digits.
 _PIXEL_CODES = "0123456789abcdefg"
@@ -163,7 +169,8 @@ def convnet_trainer(lr: float = 0.03, batch_size: int = 16, seed: int = 0) -> Ex
         + "</div></div>"
     )
     outputs = (
-        editor
+        f'<p class="cnn-trainer-fallback" hidden>{FALLBACK}</p>'
+        + editor
         + f'<p class="cnn-trainer-net">SGD, momentum {MOMENTUM}, batches of {batch_size}; {len(data["train"]["y"]):,} '
         f'training and {len(data["test"]["y"])} held-out digits.</p>'
         '<p class="cnn-trainer-status" aria-live="off">Press Start to train.</p>'

@@ -1,5 +1,5 @@
 """The in-browser convnet in headless Chromium: it trains to 95% without a slow frame, its editor, links, files,
-drawing and controls work from the keyboard, and it fits a phone and dark mode.
+drawing and controls work from the keyboard, it trains without WebAssembly too, and it fits a phone and dark mode.
 
 The time from pressing Start to 95% held-out accuracy and the longest frame while training are
 measured here, by the test's own clock and requestAnimationFrame, and written to
@@ -16,6 +16,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
+from cnnlib.explorers.convnet_trainer import FALLBACK
 from tests.book.conftest import SCREENSHOTS, toc_pages
 from tests.book.test_browser import open_page
 
@@ -106,6 +107,7 @@ def test_it_reaches_95_percent_within_10_s_of_start_and_no_frame_takes_over_50_m
     slow = [round(f, 1) for f in frames if f > FRAME_MS]
     assert len(frames) > 30 and not slow, f"frames over {FRAME_MS} ms: {slow} of {len(frames)}; long tasks {long_tasks}"
     assert news.startswith("Held-out accuracy reached 95% after"), news
+    assert not trainer.find_element(By.CSS_SELECTOR, ".cnn-trainer-fallback").is_displayed()
     browser.save_screenshot(str(SCREENSHOTS / "convnet_trainer_desktop.png"))
     no_console_errors(browser)
 
@@ -130,6 +132,43 @@ def test_pause_resume_and_reset_by_keyboard(browser, trainer) -> None:
     time.sleep(0.3)
     assert state(browser, trainer)["images"] == 0 and run.text == "Start"
     assert trainer.find_element(By.CSS_SELECTOR, ".cnn-trainer-status").text == "Press Start to train."
+    no_console_errors(browser)
+
+
+# Runs before the page's own scripts: takes WebAssembly away from the page and, by wrapping Worker, from
+# its Web Workers, as in a browser that has none or has it switched off.
+NO_WEBASSEMBLY = """
+(() => {
+  delete window.WebAssembly;
+  const PageWorker = window.Worker;
+  window.Worker = class extends PageWorker {
+    constructor(url, options) {
+      const source = `delete self.WebAssembly; importScripts(${JSON.stringify(String(url))});`;
+      super(URL.createObjectURL(new Blob([source], {type: 'text/javascript'})), options);
+    }
+  };
+})();
+"""
+
+
+def test_without_webassembly_it_trains_in_plain_javascript_and_says_so(browser, site_url: str) -> None:
+    """With no WebAssembly in the page or its worker, does the line by the controls say that training uses plain
+    JavaScript, and does the network still learn, past 80% held-out accuracy?"""
+    added = browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": NO_WEBASSEMBLY})
+    try:
+        browser.get("about:blank")
+        open_page(browser, site_url, PAGE)
+    finally:
+        browser.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": added["identifier"]})
+    panel = browser.find_element(By.CSS_SELECTOR, '[data-explorer="convnet-trainer"]')
+    assert browser.execute_script("return typeof WebAssembly") == "undefined"
+    show(browser, panel)
+    button(panel, "run").click()
+    final = wait_for(browser, panel, lambda s: (s["accuracy"] or 0) >= 0.8, 30)
+    button(panel, "run").click()
+    assert final["accuracy"] is not None and final["accuracy"] >= 0.8, final
+    fallback = panel.find_element(By.CSS_SELECTOR, ".cnn-trainer-fallback")
+    assert fallback.is_displayed() and fallback.text == FALLBACK
     no_console_errors(browser)
 
 

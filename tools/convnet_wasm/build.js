@@ -1,12 +1,8 @@
 // Builds cnnlib/explorers/js/convnet_kernels.js from convnet_kernels.wat: the WebAssembly module
 // assembled by wabt (pinned in this folder's package-lock.json), written as base64 in a script
-// that the page's Web Worker and node load like any other. Run from the repository root:
-//
-//   npm ci --prefix .venv/convnet_wasm tools/convnet_wasm && node tools/convnet_wasm/build.js
-//
-// (npm ci needs this folder's package files copied there first, as `make convnetjs` does for its peer:
-//   mkdir -p .venv/convnet_wasm && cp tools/convnet_wasm/package*.json .venv/convnet_wasm/)
-// The output is committed, so that the page needs no assembler; tests check it matches the source.
+// that the page's Web Worker and node load like any other. `make convnet-kernels` runs it, after
+// `make wabt` has installed the assembler in .venv/convnet_wasm. The output is committed, so that the
+// page needs no assembler; a test checks that it is the source assembled.
 const fs = require('fs'), path = require('path');
 
 const root = path.resolve(__dirname, '..', '..'), js = path.join(root, 'cnnlib', 'explorers', 'js');

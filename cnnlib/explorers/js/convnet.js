@@ -1,12 +1,13 @@
-// A convnet in JavaScript, as ConvNetJS is, for any architecture of the editor (convnet_spec.js,
-// and the conv layer's loops, convnet_kernels.js and convnet_im2col.js, load before this file): each
-// layer's forward and backward pass, softmax cross-entropy and SGD with momentum. It touches no
-// page, so that the tests run it under node and compare it with torch, and the page trains it in
-// a Web Worker.
+// A convnet in JavaScript, as ConvNetJS is, for any architecture of the editor (convnet_spec.js, and
+// the conv layer's loops, convnet_kernels.js, convnet_kernels_reference.js and convnet_im2col.js, load
+// before this file): each layer's forward and backward pass, softmax cross-entropy and SGD with
+// momentum. It touches no page, so that the tests run it under node and compare it with torch, and
+// the page trains it in a Web Worker.
 //
 // Volumes are Float32Arrays in PyTorch's layout (N, C, H, W), row-major. A conv layer (and a fully
 // connected one, a conv layer over its whole input) unrolls its input into rows (im2col), so that
-// its loops run over contiguous memory, as a matrix product does, in WebAssembly SIMD.
+// its loops run over contiguous memory, as a matrix product does, in WebAssembly SIMD (or, where the
+// engine has none, in their plain JavaScript reference).
 
 // A seeded random number generator (mulberry32), so that Reset gives the same start every time.
 function generator(seed) {
@@ -34,10 +35,10 @@ function initialise(w, fanIn, gain, rand) {
 // A buffer of `size` numbers that keeps the memory of the last one, so training allocates nothing.
 const reuse = (old, size) => (old && old.buffer.byteLength >= 4 * size ? new Float32Array(old.buffer, 0, size) : new Float32Array(size));
 
-// K filters of F x F x C with stride S and zero padding P, initialised with `gain` / fan-in. Each row
-// of cols holds the F*F*C input values under one output position p = (image, row, column):
-// y[k][p] = w[k] . cols[p] + b[k].
-function conv(C, H, W, {K, F, S, P}, rand, gain = 2) {
+// K filters of F x F x C with stride S and zero padding P, initialised with `gain` / fan-in, computed
+// by the kernels h (convnet_im2col.js). Each row of cols holds the F*F*C input values under one output
+// position p = (image, row, column): y[k][p] = w[k] . cols[p] + b[k].
+function conv(C, H, W, {K, F, S, P}, rand, h, gain = 2) {
   const Ho = (H - F + 2 * P) / S + 1, Wo = (W - F + 2 * P) / S + 1, R = C * F * F, Q = Ho * Wo, size = C * H * W;
   const w = parameter('weight', K * R), b = parameter('bias', K);
   initialise(w, R, gain, rand);
@@ -54,12 +55,12 @@ function conv(C, H, W, {K, F, S, P}, rand, gain = 2) {
     kind: 'conv', shape: [K, Ho, Wo], params: [w, b],
     forward(x, N) {
       n = N; cols = reuse(cols, N * Q * R); y = reuse(y, N * K * Q);
-      convForward(x, tap, cols, w.value, b.value, y, N, K, R, Q, size);
+      convForward(h, x, tap, cols, w.value, b.value, y, N, K, R, Q, size);
       return y;
     },
     backward(dy, wantDx) {
       dx = wantDx ? reuse(dx, n * size) : null;
-      convBackward(dy, cols, tap, w.value, w.grad, b.grad, dx, n, K, R, Q, size);
+      convBackward(h, dy, cols, tap, w.value, w.grad, b.grad, dx, n, K, R, Q, size);
       return dx;
     },
   };
@@ -142,8 +143,8 @@ function pool(C, H, W, {kind, F, S}) {
 // Fully connected: y = x w^T + b, with w of shape (K, C*H*W), as torch.nn.Linear after Flatten. This
 // is a conv layer whose K filters cover the whole (square) input: one output position, and a
 // filter's taps in (c, u, v) order are Flatten's order.
-function linear([C, H], K, gain, rand) {
-  return {...conv(C, H, H, {K, F: H, S: 1, P: 0}, rand, gain), kind: 'fc'};
+function linear([C, H], K, gain, rand, h) {
+  return {...conv(C, H, H, {K, F: H, S: 1, P: 0}, rand, h, gain), kind: 'fc'};
 }
 
 // Inverted dropout, as torch.nn.Dropout: in training each value is kept with probability 1 - p
@@ -170,24 +171,25 @@ function dropout(shape, p, rand) {
 }
 
 // The layers of spec (see convnet_spec.js), then FC to spec.classes scores. A spec that does not
-// fit is refused with the formula's reason.
-function network(spec, seed) {
+// fit is refused with the formula's reason. options.kernels picks the conv layers' loops,
+// 'webassembly' or 'javascript' (see convnet_im2col.js); by default WebAssembly where it runs.
+function network(spec, seed, options = {}) {
   const error = specError(spec);
   if (error) throw new Error(`spec: ${error}`);
-  const rand = generator(seed), layers = [];
+  const h = kernels(options.kernels), rand = generator(seed), layers = [];
   let [C, H, W] = spec.input;
   spec.layers.forEach(l => {
-    if (l.kind === 'conv') layers.push(conv(C, H, W, l, rand));
+    if (l.kind === 'conv') layers.push(conv(C, H, W, l, rand, h));
     else if (l.kind === 'maxpool' || l.kind === 'avgpool') layers.push(pool(C, H, W, l));
-    else if (l.kind === 'fc') layers.push(linear([C, H], l.K, 2, rand));
+    else if (l.kind === 'fc') layers.push(linear([C, H], l.K, 2, rand, h));
     else if (l.kind === 'dropout') layers.push(dropout([C, H, W], l.p, rand));
     else layers.push(activation(l.kind, [C, H, W]));
     [C, H, W] = layers[layers.length - 1].shape;
   });
   // The scores' layer: variance 1 / fan-in, as no ReLU follows it.
-  layers.push(linear([C, H], spec.classes, 1, rand));
+  layers.push(linear([C, H], spec.classes, 1, rand, h));
   return {
-    spec, layers, params: layers.flatMap(l => l.params), classes: spec.classes,
+    spec, layers, params: layers.flatMap(l => l.params), classes: spec.classes, kernels: h.kind,
     forward: (x, n, train = false) => layers.reduce((v, l) => l.forward(v, n, train), x),
     // wantInput: also the gradient of the loss with respect to the input images (training needs none).
     backward: (dscores, wantInput = true) => layers.reduceRight((g, l, k) => l.backward(g, k > 0 || wantInput), dscores),

@@ -1,8 +1,9 @@
 ;; The conv layer's loops in WebAssembly (convnet_im2col.js calls them): im2col and col2im without
 ;; a branch per value, and the two matrix products in SIMD, four 32-bit floats a step, which plain
-;; JavaScript cannot do. The source of convnet_kernels.js; build
-;; it with `node tools/convnet_wasm/build.js` (see there). Pointers are byte offsets into the
-;; memory, where convnet_im2col.js copies the operands; sums are taken in 32-bit floats.
+;; JavaScript cannot do. The source of convnet_kernels.js: after editing it, run `make convnet-kernels`.
+;; Pointers are byte offsets into the memory, where convnet_im2col.js copies the operands; sums are
+;; taken in 32-bit floats. convnet_kernels_reference.js is the same in plain JavaScript, and runs
+;; where WebAssembly SIMD does not; the tests hold both to numpy's answers.
 (module
   (memory (export "memory") 1)
 

@@ -61,6 +61,7 @@ function trainer() {
       return;
     }
     last = m;
+    show('.cnn-trainer-fallback', m.kernels === 'javascript');
     if (m.stopped) toggle(false);
     status();
     if (m.news) news(m.news);

@@ -3,15 +3,16 @@
 // In:  {type: 'build', data, spec, saved?}, {type: 'run', on}, {type: 'lr', lr}, {type: 'probe', image},
 //      {type: 'save'}
 // Out: {type: 'report', ...} every 250 ms while training, and after each command (stopped:
-//      true when it paused itself after data.max_epochs more epochs),
+//      true when it paused itself after data.max_epochs more epochs; kernels: 'webassembly', or
+//      'javascript' where this browser cannot run WebAssembly SIMD),
 //      {type: 'saved', saved}, {type: 'error', message}
 let t = null, data = null, running = false, lr = 0.03, image = null, limit = 0, lastReport = 0;
 const SLICE_MS = 20, REPORT_MS = 250, wake = new MessageChannel();
 
 function report(news = '', stopped = false) {
   const first = t.net.layers[0], probe = image ? t.probe(image) : null;
-  postMessage({type: 'report', stopped, news, seen: t.seen, trainImages: t.train.n, history: t.history,
-    confusion: t.confusion, probe,
+  postMessage({type: 'report', stopped, news, kernels: t.net.kernels, seen: t.seen, trainImages: t.train.n,
+    history: t.history, confusion: t.confusion, probe,
     filters: first.kind === 'conv' ? {values: Array.from(first.params[0].value), K: first.shape[0], F: t.net.spec.layers[0].F} : null});
   lastReport = performance.now();
 }
