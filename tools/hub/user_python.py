@@ -5,7 +5,7 @@ all: every folder above it open to others (mode o+x). A venv made from a Python 
 (pyenv's default) points at a binary no other user may reach, and a checkout in a private
 home folder (mode 0700 or 0750, the default on many distributions) hides ``.venv``, cnnlib
 and ``tools/hub`` from everyone. This puts that Python's interpreter, its standard library,
-``.venv``'s packages, cnnlib itself (not the editable install's link into the checkout),
+``.venv``'s packages, cnnlib and the grader themselves (not the editable installs' links into the checkout),
 Jupyter's configuration and data, and the hub's ``nbgrader_config.py`` (in its
 ``etc/jupyter``, which every Jupyter command of that Python reads) in one folder, as hard
 links where it can (seconds, no space), as copies elsewhere. DEST must be a folder all users
@@ -15,8 +15,8 @@ interpreter and the checkout are reachable, the interpreter is used as it is.
 
     python tools/hub/user_python.py .venv/hub-python   # `make hub-deps`; prints the interpreter to use
 
-It is made again when ``.venv`` was installed anew (``make setup``'s stamp is newer); cnnlib
-and the hub's configuration are refreshed each time.
+It is made again when ``.venv`` was installed anew (``make setup``'s stamp is newer); cnnlib, the
+grader and the hub's configuration are refreshed each time.
 """
 
 from __future__ import annotations
@@ -31,6 +31,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 VENV = REPO / ".venv"
+# The packages installed editable from the checkout (package: its distribution's name, as in the links' names):
+# cnnlib, which kernels import, and the grader, which the instructor's nbgrader configuration imports.
+EDITABLE = {"cnnlib": "cnnlib", "grader": "deep_convnets_grader"}
 HUB_CONFIG = Path(__file__).resolve().parent / "nbgrader_config.py"
 # Not needed to run the course: the tests of Python itself, its static library, Tk, IDLE. The compiled
 # __pycache__ come along: the users cannot write them, and compiling every import each time costs seconds.
@@ -83,13 +86,17 @@ def user_python(dest: Path, venv: Path = VENV) -> Path:
             shutil.copy2(library, dest / "lib" / library.name, follow_symlinks=True)
         (dest / "bin" / "python").symlink_to(binary.name)
     site = dest / "lib" / f"python{version}" / "site-packages"
+    links = [f"__editable__*{name}*" for name in EDITABLE.values()]
     if not site.exists():
-        shutil.copytree(packages, site, copy_function=link_or_copy, ignore=shutil.ignore_patterns("__editable__*cnnlib*"))
-    # cnnlib itself, not the editable install's link into the checkout; afresh, as the checkout may have changed.
-    for link in site.glob("__editable__*cnnlib*"):
+        shutil.copytree(packages, site, copy_function=link_or_copy, ignore=shutil.ignore_patterns(*links))
+    # cnnlib and the grader themselves, not the editable installs' links into the checkout; afresh, as the
+    # checkout may have changed.
+    for link in (found for pattern in links for found in site.glob(pattern)):
         link.unlink()
-    shutil.rmtree(site / "cnnlib", ignore_errors=True)
-    shutil.copytree(REPO / "cnnlib", site / "cnnlib", copy_function=link_or_copy)
+    for package in EDITABLE:
+        shutil.rmtree(site / package, ignore_errors=True)
+        shutil.copytree(REPO / package, site / package, copy_function=link_or_copy,
+                        ignore=shutil.ignore_patterns("pyproject.toml", "__pycache__"))
     # Jupyter looks for its configuration (nbgrader's server extensions) and data (JupyterLab, its
     # extensions, the kernel spec) under sys.prefix: .venv's, put here too.
     for folder in ("etc", "share"):
