@@ -9,14 +9,16 @@ import socket
 import subprocess
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from tests.assignments.course import make_command
 
 START_TIMEOUT_S = 90.0
+T = TypeVar("T")
 # What Jupyter prints once it serves: http://localhost:PORT/lab?token=... (or 127.0.0.1).
 URL = re.compile(r"http://(?:localhost|127\.0\.0\.1):(\d+)/lab\?token=([0-9a-f]+)")
 
@@ -48,20 +50,19 @@ def make_server(target: str, root: Path, port: int, scratch: Path, **variables: 
                                    stdin=subprocess.DEVNULL, start_new_session=True)
     try:
         deadline = time.monotonic() + START_TIMEOUT_S
-        while not (found := URL.search(log.read_text())):
-            if process.poll() is not None:
-                raise RuntimeError(f"make {target} exited with {process.returncode}:\n{log.read_text()[-3000:]}")
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"make {target} printed no URL within {START_TIMEOUT_S:.0f} s:\n{log.read_text()[-3000:]}")
-            time.sleep(0.25)
+
+        def wait_for(ready: Callable[[], T], what: str) -> T:
+            while not (done := ready()):
+                if process.poll() is not None:
+                    raise RuntimeError(f"make {target} exited with {process.returncode}:\n{log.read_text()[-3000:]}")
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"make {target} {what} within {START_TIMEOUT_S:.0f} s:\n{log.read_text()[-3000:]}")
+                time.sleep(0.1)
+            return done
+
+        found = wait_for(lambda: URL.search(log.read_text()), "printed no URL")
         # Jupyter prints its URL before its event loop binds the port: wait until it listens.
-        while not _listens(int(found[1])):
-            if process.poll() is not None:
-                raise RuntimeError(f"make {target} exited with {process.returncode}:\n{log.read_text()[-3000:]}")
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"make {target} printed its URL but did not listen within {START_TIMEOUT_S:.0f} s:\n"
-                                   f"{log.read_text()[-3000:]}")
-            time.sleep(0.1)
+        wait_for(lambda: _listens(int(found[1])), "printed its URL but did not listen")
         yield Server(found[0], found[2], f"http://127.0.0.1:{found[1]}", log)
     finally:
         os.killpg(process.pid, signal.SIGTERM)

@@ -96,7 +96,7 @@ def user_python(dest: Path, venv: Path = VENV) -> Path:
     for package in EDITABLE:
         shutil.rmtree(site / package, ignore_errors=True)
         shutil.copytree(REPO / package, site / package, copy_function=link_or_copy,
-                        ignore=shutil.ignore_patterns("pyproject.toml", "__pycache__"))
+                        ignore=shutil.ignore_patterns("pyproject.toml"))
     # Jupyter looks for its configuration (nbgrader's server extensions) and data (JupyterLab, its
     # extensions, the kernel spec) under sys.prefix: .venv's, put here too.
     for folder in ("etc", "share"):
